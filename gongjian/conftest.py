@@ -1,0 +1,132 @@
+"""The people of the demo, as fixtures, so that "who may do what" tests read like sentences.
+
+A small world: two districts, the communities 北岭社区 and 湘华社区, the units 市城发集团 and
+国网株洲供电公司 paired with them for 2023, and one person in each role.
+"""
+
+import datetime
+import io
+import os
+import shutil
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from gongjian.accounts.models import Role, User
+from gongjian.accounts.services import membership_grant, user_create
+from gongjian.pairings.models import Campaign, Pairing
+from gongjian.pairings.services import campaign_create, pairing_create
+from gongjian.places.models import Place, PlaceKind
+from gongjian.places.services import place_create
+from gongjian.units.models import Unit, UnitKind
+from gongjian.units.services import unit_create
+
+PASSWORD = "demo-pass-2023"
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache_and_media() -> Any:
+    cache.clear()
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def world(db: Any) -> dict[str, Any]:
+    shifeng = place_create(kind=PlaceKind.DISTRICT, name="石峰区")
+    tianxin = place_create(kind=PlaceKind.SUBDISTRICT, name="田心街道", parent=shifeng)
+    beiling = place_create(kind=PlaceKind.COMMUNITY, name="北岭社区", parent=tianxin)
+    xinyuan = place_create(kind=PlaceKind.ESTATE, name="新苑小区", parent=beiling)
+    grid = place_create(kind=PlaceKind.GRID, name="北岭社区第一网格", parent=xinyuan)
+    hetang = place_create(kind=PlaceKind.DISTRICT, name="荷塘区")
+    jinshan = place_create(kind=PlaceKind.SUBDISTRICT, name="金山街道", parent=hetang)
+    xianghua = place_create(kind=PlaceKind.COMMUNITY, name="湘华社区", parent=jinshan)
+    chengfa = unit_create(name="株洲市城市发展集团有限公司", short_name="市城发集团", kind=UnitKind.STATE_OWNED, head_name="张三")
+    gongdian = unit_create(name="国网株洲供电公司", short_name="国网株洲供电公司", kind=UnitKind.CENTRAL_IN_CITY)
+    campaign = campaign_create(
+        year=2023,
+        name="株事有礼·社区联点共建",
+        starts_on=datetime.date(2023, 4, 26),
+        ends_on=datetime.date(2023, 12, 31),
+    )
+    return {
+        "shifeng": shifeng,
+        "tianxin": tianxin,
+        "beiling": beiling,
+        "xinyuan": xinyuan,
+        "grid": grid,
+        "hetang": hetang,
+        "jinshan": jinshan,
+        "xianghua": xianghua,
+        "chengfa": chengfa,
+        "gongdian": gongdian,
+        "campaign": campaign,
+        "chengfa_pairing": pairing_create(campaign=campaign, unit=chengfa, community=beiling),
+        "gongdian_pairing": pairing_create(campaign=campaign, unit=gongdian, community=xianghua),
+    }
+
+
+def _person(username: str, display_name: str, role: str | None = None, **target: Any) -> User:
+    user = user_create(username=username, password=PASSWORD, display_name=display_name)
+    if role:
+        membership_grant(user=user, role=role, **target)
+    return user
+
+
+@pytest.fixture
+def city_admin(world: dict[str, Any]) -> User:
+    return _person("wenmingban", "市文明办", Role.CITY_ADMIN)
+
+
+@pytest.fixture
+def chengfa_liaison(world: dict[str, Any]) -> User:
+    return _person("chengfa", "城发联络员", Role.UNIT_LIAISON, unit=world["chengfa"])
+
+
+@pytest.fixture
+def gongdian_liaison(world: dict[str, Any]) -> User:
+    return _person("gongdian", "供电联络员", Role.UNIT_LIAISON, unit=world["gongdian"])
+
+
+@pytest.fixture
+def beiling_grid_worker(world: dict[str, Any]) -> User:
+    return _person("beiling-grid", "丁元春", Role.GRID_WORKER, place=world["grid"])
+
+
+@pytest.fixture
+def beiling_staff(world: dict[str, Any]) -> User:
+    return _person("beiling-staff", "北岭社区工作人员", Role.COMMUNITY_STAFF, place=world["beiling"])
+
+
+@pytest.fixture
+def resident(world: dict[str, Any]) -> User:
+    return _person("resident", "北岭居民", Role.RESIDENT, place=world["xinyuan"])
+
+
+def make_photo(name: str = "photo.jpg", fmt: str = "JPEG", size: tuple[int, int] = (64, 48), exif_gps: bool = False) -> SimpleUploadedFile:
+    """A real image file; with ``exif_gps`` it carries a GPS block that must not survive upload."""
+    buf = io.BytesIO()
+    img = Image.new("RGB", size, (200, 40, 40))
+    kwargs: dict[str, Any] = {}
+    if exif_gps:
+        exif = Image.Exif()
+        exif[0x8825] = {1: "N", 2: (27.0, 50.0, 0.0), 3: "E", 4: (113.0, 8.0, 0.0)}
+        exif[0x010F] = "TestCam"
+        kwargs["exif"] = exif
+    img.save(buf, fmt, **kwargs)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[fmt]
+    return SimpleUploadedFile(name, buf.getvalue(), content_type=content_type)
+
+
+@pytest.fixture
+def photo() -> SimpleUploadedFile:
+    return make_photo()
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    return path if os.path.exists(path) else None

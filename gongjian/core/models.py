@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One change to one row, or one workflow event: who, when, what and from where."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        EVENT = "event", _("事件")
+
+    timestamp = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text too, so the trail still names the person after the account is gone.
+    actor_repr = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    event = models.CharField(_("事件名"), max_length=60, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    remote_addr = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"

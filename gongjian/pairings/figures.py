@@ -1,0 +1,61 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gongjian.core.figures import Figure, FigureContext, figure
+from gongjian.pairings.selectors import campaign_current, campaign_progress, visits_per_week
+
+
+@figure("pairings.progress", order=10)
+def progress_figure(ctx: FigureContext) -> Figure | None:
+    campaign = campaign_current()
+    if campaign is None:
+        return None
+    as_of = campaign.clamp(ctx.as_of)
+    p = campaign_progress(campaign=campaign, as_of=as_of)
+    return Figure(
+        key="pairings.progress",
+        title=_("%(year)s 年已走访联点社区的单位") % {"year": campaign.year},
+        value=f"{p.visited_units} / {p.paired_units}",
+        detail=_("截至 %(date)s，%(percent)s；其中“一把手”带队 %(head)s 家") % {
+            "date": as_of.isoformat(), "percent": p.percent, "head": p.head_led_units},
+        url=reverse("pairings:campaign-detail", args=[campaign.pk]) + f"?as_of={as_of.isoformat()}",
+        chart={
+            "series": [
+                {
+                    "type": "pie",
+                    "radius": ["55%", "80%"],
+                    "label": {"show": False},
+                    "data": [
+                        {"name": _("已走访"), "value": p.visited_units},
+                        {"name": _("未走访"), "value": p.paired_units - p.visited_units},
+                    ],
+                }
+            ],
+            "color": ["#c0392b", "#e5e7eb"],
+            "tooltip": {"trigger": "item"},
+        },
+    )
+
+
+@figure("pairings.visits_per_week", order=20)
+def visits_per_week_figure(ctx: FigureContext) -> Figure | None:
+    campaign = campaign_current()
+    if campaign is None:
+        return None
+    as_of = campaign.clamp(ctx.as_of)
+    weeks = visits_per_week(campaign=campaign, as_of=as_of)
+    total = sum(n for _w, n in weeks)
+    return Figure(
+        key="pairings.visits_per_week",
+        title=_("每周走访次数"),
+        value=str(total),
+        detail=_("%(year)s 年共 %(weeks)d 周") % {"year": campaign.year, "weeks": len(weeks)},
+        url=reverse("pairings:visit-list"),
+        chart={
+            "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w, _n in weeks]},
+            "yAxis": {"type": "value", "minInterval": 1},
+            "series": [{"type": "bar", "data": [n for _w, n in weeks], "itemStyle": {"color": "#c0392b"}}],
+            "tooltip": {"trigger": "axis"},
+            "grid": {"left": 36, "right": 12, "top": 16, "bottom": 28},
+        },
+    )
