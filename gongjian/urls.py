@@ -1,6 +1,18 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from gongjian.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("gongjian.core.urls")),
+    path("accounts/", include("gongjian.accounts.urls")),
+    path("places/", include("gongjian.places.urls")),
+    path("units/", include("gongjian.units.urls")),
+    path("", include("gongjian.pairings.urls")),
 ]
+
+admin.site.site_header = settings.SITE_NAME

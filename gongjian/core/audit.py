@@ -79,12 +79,10 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _snapshot(instance: models.Model, exclude: frozenset[str]) -> dict[str, Any]:
-    return {
-        f.attname: _jsonable(getattr(instance, f.attname, None))
-        for f in instance._meta.concrete_fields
-        if f.attname not in exclude
-    }
+def _snapshot(instance: models.Model, exclude: frozenset[str], *, loaded_only: bool = False) -> dict[str, Any]:
+    # On load, deferred fields are left out: reading them would query (and recurse through post_init).
+    skip = exclude | instance.get_deferred_fields() if loaded_only else exclude
+    return {f.attname: _jsonable(getattr(instance, f.attname, None)) for f in instance._meta.concrete_fields if f.attname not in skip}
 
 
 def _write(
@@ -122,7 +120,7 @@ def record_event(event: str, *, instance: models.Model | None = None, details: d
 
 def _on_init(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if instance.pk is not None:
-        instance._audit_initial = _snapshot(instance, _registered[sender])  # type: ignore[attr-defined]
+        instance._audit_initial = _snapshot(instance, _registered[sender], loaded_only=True)  # type: ignore[attr-defined]
 
 
 def _on_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
@@ -130,7 +128,7 @@ def _on_save(sender: type[models.Model], instance: models.Model, created: bool, 
         return
     now = _snapshot(instance, _registered[sender])
     before: dict[str, Any] = {} if created else getattr(instance, "_audit_initial", {})
-    changes = {k: [before.get(k), v] for k, v in now.items() if created or before.get(k) != v}
+    changes = {k: [before.get(k), v] for k, v in now.items() if created or k not in before or before[k] != v}
     instance._audit_initial = now  # type: ignore[attr-defined]
     if changes:
         _write(action="create" if created else "update", instance=instance, changes=changes)
