@@ -62,7 +62,15 @@ class Membership(models.Model):
                 ),
                 name="membership_role_matches_target",
             ),
-            models.UniqueConstraint(fields=["user", "role", "unit", "place"], name="membership_unique", nulls_distinct=False),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"], condition=models.Q(unit__isnull=False), name="membership_unique_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "place"], condition=models.Q(place__isnull=False), name="membership_unique_place"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(role="city_admin"), name="membership_unique_city_admin"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,5 +2,8 @@ from django.urls import path
 
 from gongjian.accounts import views
 
-app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("me/", views.account, name="account"),
+]

@@ -7,6 +7,7 @@ sheet's own (the header is row 1), so a user can find the row in Excel.
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +85,7 @@ def read_sheet(upload: UploadedFile, *, required: list[str], optional: list[str]
     else:
         try:
             wb = load_workbook(upload, read_only=True, data_only=True)
-        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise ValidationError(_("无法读取该 Excel 文件。"), code="bad_file") from exc
         try:
             ws = wb.worksheets[0]

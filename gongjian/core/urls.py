@@ -3,4 +3,8 @@ from django.urls import path
 from gongjian.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.public_home, name="public-home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("audit/", views.audit_list, name="audit"),
+]

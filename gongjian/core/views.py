@@ -1,1 +1,85 @@
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongjian.core import policy
+from gongjian.core.figures import FigureContext, collect
+from gongjian.core.forms import AsOfForm, DateInput
+from gongjian.core.models import AuditEntry
+from gongjian.core.selectors import audit_content_types, audit_search
+from gongjian.pairings.selectors import campaign_current, campaign_progress
+
+
+@login_not_required
+def public_home(request: HttpRequest) -> HttpResponse:
+    """The public front page: what the campaign is and how far it has come."""
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    campaign = campaign_current()
+    progress = campaign_progress(campaign=campaign, as_of=campaign.clamp(timezone.localdate())) if campaign else None
+    return render(request, "core/public_home.html", {"campaign": campaign, "progress": progress})
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in home page: every app's figures for this viewer, as of a chosen date."""
+    form = AsOfForm(request.GET or None)
+    as_of = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["as_of"]:
+        as_of = form.cleaned_data["as_of"]
+    figures = collect(FigureContext(user=request.user, as_of=as_of))
+    return render(
+        request,
+        "core/dashboard.html",
+        {"figures": figures, "form": form, "as_of": as_of, "nav": "dashboard"},
+    )
+
+
+class AuditSearchForm(forms.Form):
+    q = forms.CharField(label=_("对象或事件"), required=False, max_length=100)
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    content_type = forms.TypedChoiceField(label=_("对象类型"), required=False, coerce=int, empty_value=None)
+    object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("操作"), required=False, choices=[("", "—"), *AuditEntry.Action.choices])
+    remote_addr = forms.GenericIPAddressField(label=_("来源地址"), required=False)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["content_type"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (ct.pk, ct.model_class()._meta.verbose_name) for ct in audit_content_types() if ct.model_class()  # type: ignore[union-attr]
+        ]
+
+
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The city admin's search over the audit trail."""
+    if not policy.is_city_admin(request.user):
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or None)
+    entries = audit_search(user=request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        entries = audit_search(
+            user=request.user,
+            q=d["q"],
+            actor=d["actor"],
+            content_type_id=d["content_type"],
+            object_id=d["object_id"],
+            action=d["action"],
+            remote_addr=d["remote_addr"] or "",
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+        )
+    elif form.is_bound:
+        entries = entries.none()
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"form": form, "page_obj": page, "nav": "audit"})
+
 

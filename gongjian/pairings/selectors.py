@@ -126,7 +126,7 @@ def visit_list(
     """Visits the user may see, newest first, filtered."""
     qs = policy.restrict(Visit.objects.all(), user, policy.VIEW).select_related(
         "pairing", "pairing__unit", "pairing__community", "pairing__campaign", "created_by"
-    ).annotate(photo_count=Count("photos"))
+    ).annotate(photo_count=Count("photos")).order_by("-visited_on", "-id")
     if campaign is not None:
         qs = qs.filter(pairing__campaign=campaign)
     if unit_id:

@@ -1,1 +1,263 @@
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongjian.core import policy
+from gongjian.core.forms import AsOfForm, SheetUploadForm, apply_validation_error
+from gongjian.core.sheets import SheetInvalid
+from gongjian.pairings.forms import CampaignForm, PairingForm, VisitFilterForm, VisitForm
+from gongjian.pairings.models import Campaign, Pairing, Visit, VisitPhoto
+from gongjian.pairings.selectors import (
+    campaign_default_as_of,
+    campaign_progress,
+    pairing_status_rows,
+    reportable_pairings,
+    visit_list,
+    visits_per_week,
+)
+from gongjian.pairings.services import (
+    PAIRING_COLUMNS,
+    PAIRING_OPTIONAL,
+    campaign_create,
+    campaign_update,
+    pairing_create,
+    pairing_delete,
+    pairing_import,
+    visit_create,
+    visit_delete,
+    visit_photo_delete,
+    visit_update,
+)
+from gongjian.units.selectors import unit_list
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not policy.is_city_admin(request.user):
+        raise PermissionDenied
+
+
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = policy.restrict(Campaign.objects.all(), request.user, policy.VIEW)
+    rows = [(c, campaign_progress(campaign=c, as_of=campaign_default_as_of(c))) for c in campaigns]
+    return render(
+        request,
+        "pairings/campaign_list.html",
+        {"rows": rows, "can_edit": policy.is_city_admin(request.user), "nav": "campaigns"},
+    )
+
+
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A campaign's progress as of any date: units that have visited out of all paired units,
+    visits per week, and (for those who may see them) each pairing's visits."""
+    campaign = get_object_or_404(policy.restrict(Campaign.objects.all(), request.user, policy.VIEW), pk=pk)
+    form = AsOfForm(request.GET or None)
+    as_of = campaign_default_as_of(campaign)
+    if form.is_valid() and form.cleaned_data["as_of"]:
+        as_of = form.cleaned_data["as_of"]
+    elif not form.is_bound:
+        form = AsOfForm(initial={"as_of": as_of})
+    progress = campaign_progress(campaign=campaign, as_of=as_of)
+    weeks = visits_per_week(campaign=campaign, as_of=as_of)
+    chart = {
+        "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w, _n in weeks]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "bar", "name": _("走访次数"), "data": [n for _w, n in weeks], "itemStyle": {"color": "#b8322a"}}],
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 12, "top": 16, "bottom": 28},
+    }
+    rows = pairing_status_rows(user=request.user, campaign=campaign, as_of=as_of)
+    return render(
+        request,
+        "pairings/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "progress": progress,
+            "chart": chart,
+            "rows": rows,
+            "can_edit": policy.is_city_admin(request.user),
+            "nav": "campaigns",
+        },
+    )
+
+
+def campaign_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require_admin(request)
+    campaign = get_object_or_404(Campaign, pk=pk) if pk else None
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if campaign is None:
+                saved = campaign_create(**form.cleaned_data)
+            else:
+                saved = campaign_update(campaign=Campaign.objects.get(pk=campaign.pk), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("pairings:campaign-detail", pk=saved.pk)
+    return render(request, "pairings/campaign_form.html", {"form": form, "campaign": campaign, "nav": "campaigns"})
+
+
+def pairing_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = PairingForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pairing_create(campaign=campaign, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已添加联点共建关系。"))
+            return redirect("pairings:campaign-detail", pk=campaign.pk)
+    return render(request, "pairings/pairing_form.html", {"form": form, "campaign": campaign, "nav": "campaigns"})
+
+
+@require_POST
+def pairing_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing = get_object_or_404(policy.restrict(Pairing.objects.all(), request.user, policy.DELETE), pk=pk)
+    try:
+        pairing_delete(pairing=pairing)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已删除。"))
+    return redirect("pairings:campaign-detail", pk=pairing.campaign_id)
+
+
+def pairing_import_view(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    import_errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = pairing_import(upload=form.cleaned_data["file"])
+        except SheetInvalid as exc:
+            import_errors = exc.errors
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            messages.success(request, _("导入完成：新增 %(n)d 个联点共建关系。") % {"n": result["created"]})
+            return redirect("pairings:campaign-list")
+    return render(
+        request,
+        "pairings/pairing_import.html",
+        {"form": form, "import_errors": import_errors, "columns": PAIRING_COLUMNS + PAIRING_OPTIONAL, "nav": "campaigns"},
+    )
+
+
+def visit_index(request: HttpRequest) -> HttpResponse:
+    units = unit_list(user=request.user)
+    if not policy.is_city_admin(request.user):
+        scope = policy.scope_for(request.user)
+        units = units.filter(Q(pk__in=scope.unit_ids) | Q(pairings__community_id__in=scope.community_ids)).distinct()
+    form = VisitFilterForm(request.GET or None, units=units)
+    filters = form.cleaned_data if form.is_valid() else {}
+    visits = visit_list(
+        user=request.user,
+        campaign=filters.get("campaign"),
+        unit_id=filters["unit"].pk if filters.get("unit") else None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        led_by_head=filters.get("led_by_head"),
+    )
+    page = Paginator(visits, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pairings/visit_list.html",
+        {"form": form, "page_obj": page, "can_report": reportable_pairings(user=request.user).exists(), "nav": "visits"},
+    )
+
+
+def visit_new(request: HttpRequest) -> HttpResponse:
+    """A liaison records a visit to their unit's community (with photos)."""
+    pairings = reportable_pairings(user=request.user)
+    if not pairings.exists():
+        raise PermissionDenied
+    form = VisitForm(request.POST or None, request.FILES or None, pairings=pairings)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photos = data.pop("photos")
+        pairing = data.pop("pairing")
+        try:
+            visit = visit_create(pairing=pairing, actor=request.user, photos=photos, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("走访记录已保存。"))
+            return redirect("pairings:visit-detail", pk=visit.pk)
+    return render(request, "pairings/visit_form.html", {"form": form, "nav": "visits"})
+
+
+def _visit(request: HttpRequest, pk: int, action: str = policy.VIEW) -> Visit:
+    visit = get_object_or_404(
+        policy.restrict(Visit.objects.select_related("pairing__unit", "pairing__community", "pairing__campaign"), request.user, policy.VIEW),
+        pk=pk,
+    )
+    if action != policy.VIEW and not policy.can(request.user, action, visit):
+        raise PermissionDenied
+    return visit
+
+
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    return render(
+        request,
+        "pairings/visit_detail.html",
+        {"visit": visit, "photos": visit.photos.all(), "can_edit": policy.can(request.user, policy.CHANGE, visit), "nav": "visits"},
+    )
+
+
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk, policy.CHANGE)
+    form = VisitForm(request.POST or None, request.FILES or None, instance=visit, pairings=Pairing.objects.filter(pk=visit.pairing_id))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photos = data.pop("photos")
+        try:
+            visit_update(visit=Visit.objects.get(pk=visit.pk), photos=photos, **data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("pairings:visit-detail", pk=visit.pk)
+    return render(request, "pairings/visit_form.html", {"form": form, "visit": visit, "nav": "visits"})
+
+
+@require_POST
+def visit_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk, policy.DELETE)
+    visit_delete(visit=visit)
+    messages.success(request, _("走访记录已删除。"))
+    return redirect("pairings:visit-list")
+
+
+@require_POST
+def visit_photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_object_or_404(policy.restrict(VisitPhoto.objects.all(), request.user, policy.DELETE), pk=pk)
+    visit_id = photo.visit_id
+    visit_photo_delete(photo=photo)
+    return redirect("pairings:visit-edit", pk=visit_id)
+
+
+def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve a visit photo to those who may see the visit (photos are not public files)."""
+    photo = get_object_or_404(policy.restrict(VisitPhoto.objects.all(), request.user, policy.VIEW), pk=pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
 

@@ -127,6 +127,9 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
         chain: list[tuple[str, str]] = []
         gap_at: str | None = None
         row_ok = True
+        if not row.get("区"):
+            errors.append(RowError(row.number, "区", _("不能为空。")))
+            continue
         for column, kind in IMPORT_LEVELS:
             name = row.get(column)
             if not name:
@@ -140,9 +143,6 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
                 errors.append(RowError(row.number, column, _("名称不能超过 100 个字。")))
                 row_ok = False
             chain.append((kind, name))
-        if not chain:
-            errors.append(RowError(row.number, "区", _("不能为空。")))
-            continue
         extra: dict[str, Any] = {"code": row.get("编码")}
         for column, key, low, high in (("纬度", "latitude", -90, 90), ("经度", "longitude", -180, 180)):
             try:

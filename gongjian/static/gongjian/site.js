@@ -1,0 +1,31 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // Draw every ECharts chart whose option sits in a <script type="application/json"> (no inline JS: CSP).
+  function drawCharts(root) {
+    if (!window.echarts) return;
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var src = document.getElementById(el.dataset.chart);
+      if (!src) return;
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(JSON.parse(src.textContent));
+      el.dataset.drawn = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  // Ask before destructive actions: <form data-confirm="…">.
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  });
+  // Show progress on long uploads (imports): <form data-progress> disables its button and says so.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-progress") || e.defaultPrevented) return;
+    var btn = form.querySelector("[type=submit]");
+    if (btn) { btn.disabled = true; btn.textContent = form.getAttribute("data-progress"); }
+  });
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { drawCharts(e.target); });
+})();
