@@ -33,6 +33,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     as_of = timezone.localdate()
     if form.is_valid() and form.cleaned_data["as_of"]:
         as_of = form.cleaned_data["as_of"]
+    elif not form.is_bound:
+        form = AsOfForm(initial={"as_of": as_of})
     figures = collect(FigureContext(user=request.user, as_of=as_of))
     return render(
         request,

@@ -1,4 +1,5 @@
 import mimetypes
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjian.core import policy
+from gongjian.core.exports import xlsx_response
 from gongjian.core.forms import AsOfForm, SheetUploadForm, apply_validation_error
 from gongjian.core.sheets import SheetInvalid
 from gongjian.pairings.forms import CampaignForm, PairingForm, VisitFilterForm, VisitForm
@@ -154,7 +156,8 @@ def pairing_import_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def visit_index(request: HttpRequest) -> HttpResponse:
+def _visit_filters(request: HttpRequest) -> tuple[VisitFilterForm, Any]:
+    """The visit filter form and the scoped, filtered visits (shared by the list and its export)."""
     units = unit_list(user=request.user)
     if not policy.is_city_admin(request.user):
         scope = policy.scope_for(request.user)
@@ -169,12 +172,54 @@ def visit_index(request: HttpRequest) -> HttpResponse:
         date_to=filters.get("date_to"),
         led_by_head=filters.get("led_by_head"),
     )
+    return form, visits
+
+
+def visit_index(request: HttpRequest) -> HttpResponse:
+    form, visits = _visit_filters(request)
     page = Paginator(visits, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "pairings/visit_list.html",
         {"form": form, "page_obj": page, "can_report": reportable_pairings(user=request.user).exists(), "nav": "visits"},
     )
+
+
+def visit_export(request: HttpRequest) -> HttpResponse:
+    """The visits the user may see (with the list's filters) as .xlsx."""
+    _form, visits = _visit_filters(request)
+    rows = (
+        (
+            v.visited_on,
+            v.pairing.campaign.year,
+            v.pairing.unit.name,
+            v.pairing.community.name,
+            _("是") if v.led_by_head else _("否"),
+            v.leader_name,
+            v.participants,
+            v.participant_count,
+            v.findings,
+            v.actions,
+            v.photo_count,
+        )
+        for v in visits.iterator(chunk_size=500)
+    )
+    headers = [_("走访日期"), _("年度"), _("单位"), _("联点社区"), _("“一把手”带队"), _("带队领导"), _("参加人员"), _("参加人数"), _("了解到的问题"), _("商定的措施"), _("照片")]
+    return xlsx_response(filename="visits.xlsx", title=_("走访记录"), headers=headers, rows=rows)
+
+
+def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each pairing the user may see, with its visits as of a date, as .xlsx."""
+    campaign = get_object_or_404(policy.restrict(Campaign.objects.all(), request.user, policy.VIEW), pk=pk)
+    form = AsOfForm(request.GET or None)
+    as_of = form.cleaned_data["as_of"] if form.is_valid() and form.cleaned_data["as_of"] else campaign_default_as_of(campaign)
+    rows = (
+        (r.unit.name, r.unit.get_kind_display(), r.community.parent.parent.name if r.community.parent and r.community.parent.parent else "",
+         r.community.parent.name if r.community.parent else "", r.community.name, r.visit_count, r.first_visit, r.head_led)
+        for r in pairing_status_rows(user=request.user, campaign=campaign, as_of=as_of)
+    )
+    headers = [_("单位"), _("单位类别"), _("区"), _("街道"), _("联点社区"), _("走访次数"), _("首次走访"), _("“一把手”带队次数")]
+    return xlsx_response(filename=f"pairings-{campaign.year}-{as_of.isoformat()}.xlsx", title=str(campaign.year), headers=headers, rows=rows)
 
 
 def visit_new(request: HttpRequest) -> HttpResponse:

@@ -117,3 +117,12 @@ def test_it_switches_the_interface_to_english_and_back(client, city_admin):
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/dashboard/"})
     html = client.get(reverse("core:dashboard")).content.decode()
     assert '<html lang="zh-CN">' in html and "驾驶舱" in html
+
+
+def test_it_lets_the_city_admin_manage_accounts_in_django_admin(client, city_admin, resident):
+    client.force_login(city_admin)
+    assert not city_admin.is_superuser
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{resident.pk}/change/").status_code == 200
+    client.force_login(resident)
+    assert client.get("/admin/accounts/user/").status_code == 302

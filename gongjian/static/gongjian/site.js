@@ -9,7 +9,9 @@
       var src = document.getElementById(el.dataset.chart);
       if (!src) return;
       var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(JSON.parse(src.textContent));
+      var option = JSON.parse(src.textContent);
+      option.animation = false;  // figures are read, not watched; and screenshots see the final state
+      chart.setOption(option);
       el.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });
