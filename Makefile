@@ -42,3 +42,8 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) var
+
+# Refresh the README's screenshot (taken by the demo browser test).
+screenshot: setup
+	$(BIN)/python -m pytest gongjian/e2e -k zhuzhou_demo -q
+	mkdir -p docs && cp var/screenshots/dashboard.png docs/dashboard.png

@@ -98,3 +98,22 @@ def test_it_fits_a_phone_screen(browser, live_server, world, chengfa_liaison, pa
     assert overflow <= 0, f"{path} is {overflow}px wider than a 390px phone"
     shot(page, "phone" + path.replace("/", "-").rstrip("-"))
     context.close()
+
+
+def test_it_shows_the_zhuzhou_demo_as_the_newspaper_told_it(page: Page, live_server, settings):
+    """The README's screenshot: the city admin's dashboard on 2023-05-09 with the demo loaded."""
+    from django.core.management import call_command
+
+    settings.DEMO_MODE = True
+    call_command("load_demo", verbosity=0)
+    login(page, live_server, "wenmingban")
+    page.goto(f"{live_server.url}/dashboard/?as_of=2023-05-09")
+    expect(page.locator("[data-figure='pairings.progress'] [data-testid=figure-value]")).to_have_text("58 / 111")
+    expect(page.locator("[data-chart='pairings.visits_per_week'] svg")).to_be_visible()
+    shot(page, "dashboard")
+    page.goto(f"{live_server.url}/campaigns/")
+    page.get_by_role("link", name=re.compile("2023")).first.click()
+    page.get_by_label("截至日期").fill("2023-05-09")
+    page.get_by_role("button", name="查看").click()
+    expect(page.get_by_test_id("visited-of-paired")).to_have_text("58 / 111")
+    shot(page, "campaign-2023")

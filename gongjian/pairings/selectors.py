@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from gongjian.core import policy
@@ -109,7 +109,7 @@ def pairing_status_rows(*, user: Any, campaign: Campaign, as_of: datetime.date) 
             first_visit=Min("visits__visited_on", filter=upto),
             head_led=Count("visits", filter=upto & Q(visits__led_by_head=True)),
         )
-        .order_by("first_visit", "unit__id")
+        .order_by(F("first_visit").asc(nulls_last=True), "unit__id")
     )
 
 

@@ -75,6 +75,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grid": {"left": 40, "right": 12, "top": 16, "bottom": 28},
     }
     rows = pairing_status_rows(user=request.user, campaign=campaign, as_of=as_of)
+    status = request.GET.get("status", "")
+    if status == "visited":
+        rows = rows.filter(first_visit__isnull=False)
+    elif status == "not_visited":
+        rows = rows.filter(first_visit__isnull=True)
     return render(
         request,
         "pairings/campaign_detail.html",
@@ -84,6 +89,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress,
             "chart": chart,
             "rows": rows,
+            "status": status,
             "can_edit": policy.is_city_admin(request.user),
             "nav": "campaigns",
         },

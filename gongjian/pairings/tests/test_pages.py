@@ -119,6 +119,8 @@ def test_it_shows_progress_as_of_any_date(client, world, chengfa_visit, city_adm
     after = client.get(url, {"as_of": "2023-05-09"})
     assert after.context["progress"].visited_units == 1
     assert "1 / 2" in after.content.decode()
+    not_yet = client.get(url, {"as_of": "2023-05-09", "status": "not_visited"})
+    assert [r.unit.short_name for r in not_yet.context["rows"]] == ["国网株洲供电公司"]
     bad = client.get(url, {"as_of": "not-a-date"})
     assert bad.status_code == 200 and "截至日期" in bad.content.decode()
 
