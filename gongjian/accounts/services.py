@@ -56,23 +56,27 @@ def membership_grant(*, user: User, role: str, unit: Any = None, place: Any = No
     return membership
 
 
-@transaction.atomic
 def token_issue(*, request: HttpRequest, username: str, password: str, name: str = "") -> tuple[str, ApiToken]:
     """Check the credentials (through django-axes, so failures count toward the lockout) and issue
     a token. Returns the raw token, shown once, and its row. Raises ValidationError on failure."""
+    # Outside the transaction: axes records a failed attempt while authenticating, and rolling
+    # back with the ValidationError below would erase it, so failures would never lock out.
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise ValidationError(_("用户名或密码错误。"), code="invalid_login")
     raw = "gj_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        key_hash=hash_token(raw),
-        prefix=raw[:8],
-        name=name[:60],
-        expires_at=timezone.now() + TOKEN_LIFETIME,
-    )
-    with audit.context(actor=user, remote_addr=audit.client_ip(request), request_id=getattr(request, "request_id", "")):
-        audit.record_event("accounts.token_issued", instance=token, details={"name": name[:60]})
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=hash_token(raw),
+            prefix=raw[:8],
+            name=name[:60],
+            expires_at=timezone.now() + TOKEN_LIFETIME,
+        )
+        with audit.context(
+            actor=user, remote_addr=audit.client_ip(request), request_id=getattr(request, "request_id", "")
+        ):
+            audit.record_event("accounts.token_issued", instance=token, details={"name": name[:60]})
     return raw, token
 
 
