@@ -12,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class GongjianUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("共建", {"fields": ("display_name", "phone")}))  # type: ignore[operator]
+    fieldsets = (*UserAdmin.fieldsets, ("共建", {"fields": ("display_name", "phone")}))  # type: ignore[misc,operator]
     list_display = ("username", "display_name", "is_active", "is_staff", "last_login")
     search_fields = ("username", "display_name", "phone", "email")
     inlines = [MembershipInline]

@@ -40,15 +40,16 @@ def clean_photo(upload: UploadedFile, *, max_bytes: int | None = None) -> Conten
         upload.seek(0)
         with Image.open(upload) as img:
             img.load()
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            upright = ImageOps.exif_transpose(img)
+            upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
             out = io.BytesIO()
+            # Saving without exif=/icc_profile=/xmp= drops every metadata block.
             if fmt == "JPEG":
-                img.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+                upright.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
             elif fmt == "PNG":
-                img.save(out, "PNG", optimize=True)
+                upright.save(out, "PNG", optimize=True)
             else:
-                img.save(out, "WEBP", quality=85)
+                upright.save(out, "WEBP", quality=85)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise ValidationError(_("无法识别的图片文件。"), code="bad_image") from exc
     stem = PurePath(upload.name or "photo").stem[:40] or "photo"

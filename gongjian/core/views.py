@@ -55,9 +55,9 @@ class AuditSearchForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["content_type"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (ct.pk, ct.model_class()._meta.verbose_name) for ct in audit_content_types() if ct.model_class()  # type: ignore[union-attr]
-        ]
+        choices: list[tuple[object, object]] = [("", "—")]
+        choices += [(ct.pk, ct.name) for ct in audit_content_types()]
+        self.fields["content_type"].choices = choices  # type: ignore[attr-defined]
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:

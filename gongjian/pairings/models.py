@@ -116,4 +116,4 @@ class VisitPhoto(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.image.name or ""

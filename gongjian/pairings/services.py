@@ -55,7 +55,9 @@ def _check_pairing(*, campaign: Campaign, unit: Unit, community: Place, exclude_
         raise ValidationError({"community": _("联点对象必须是社区。")})
     if not unit.is_active:
         raise ValidationError({"unit": _("该单位已停用。")})
-    clash = Pairing.objects.filter(campaign=campaign, unit=unit).exclude(pk=exclude_pk)
+    clash = Pairing.objects.filter(campaign=campaign, unit=unit)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(
             {"unit": _("%(unit)s 在 %(year)s 年度已联点 %(community)s，一个单位每年度只能联点一个社区。")

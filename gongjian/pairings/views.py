@@ -77,9 +77,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = pairing_status_rows(user=request.user, campaign=campaign, as_of=as_of)
     status = request.GET.get("status", "")
     if status == "visited":
-        rows = rows.filter(first_visit__isnull=False)
+        rows = rows.filter(first_visit__isnull=False)  # type: ignore[misc]
     elif status == "not_visited":
-        rows = rows.filter(first_visit__isnull=True)
+        rows = rows.filter(first_visit__isnull=True)  # type: ignore[misc]
     return render(
         request,
         "pairings/campaign_detail.html",
@@ -221,7 +221,8 @@ def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
     as_of = form.cleaned_data["as_of"] if form.is_valid() and form.cleaned_data["as_of"] else campaign_default_as_of(campaign)
     rows = (
         (r.unit.name, r.unit.get_kind_display(), r.community.parent.parent.name if r.community.parent and r.community.parent.parent else "",
-         r.community.parent.name if r.community.parent else "", r.community.name, r.visit_count, r.first_visit, r.head_led)
+         r.community.parent.name if r.community.parent else "", r.community.name,
+         r.visit_count, r.first_visit, r.head_led)  # type: ignore[attr-defined]
         for r in pairing_status_rows(user=request.user, campaign=campaign, as_of=as_of)
     )
     headers = [_("单位"), _("单位类别"), _("区"), _("街道"), _("联点社区"), _("走访次数"), _("首次走访"), _("“一把手”带队次数")]
@@ -306,7 +307,7 @@ def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
         handle = photo.image.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(photo.image.name or "")[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response

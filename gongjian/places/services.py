@@ -27,7 +27,7 @@ def _check_parent(*, kind: str, parent: Place | None) -> None:
 
 
 def _set_path(place: Place) -> None:
-    prefix = place.parent.path if place.parent_id else "/"
+    prefix = place.parent.path if place.parent is not None else "/"
     place.path = f"{prefix}{place.pk}/"
     Place.objects.filter(pk=place.pk).update(path=place.path)
 
@@ -57,7 +57,7 @@ def place_update(*, place: Place, **fields: Any) -> Place:
     old_path = place.path
     for key, value in fields.items():
         setattr(place, key, value.strip() if isinstance(value, str) else value)
-    if place.parent_id and place.parent.path.startswith(old_path):
+    if place.parent is not None and place.parent.path.startswith(old_path):
         raise ValidationError({"parent": _("不能把地点移到它自己的下级之下。")})
     _check_parent(kind=place.kind, parent=place.parent)
     children_depth = [PlaceKind.depth_of(k) for k in place.children.values_list("kind", flat=True)]
@@ -65,7 +65,7 @@ def place_update(*, place: Place, **fields: Any) -> Place:
         raise ValidationError({"kind": _("该地点已有下级，层级不能低于下级。")})
     place.full_clean(exclude=["path"])
     place.save()
-    new_path = f"{place.parent.path if place.parent_id else '/'}{place.pk}/"
+    new_path = f"{place.parent.path if place.parent is not None else '/'}{place.pk}/"
     if new_path != old_path:
         for descendant in Place.objects.filter(path__startswith=old_path).exclude(pk=place.pk):
             Place.objects.filter(pk=descendant.pk).update(path=new_path + descendant.path[len(old_path):])
@@ -172,8 +172,8 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
         parent: Place | None = None
         for depth, (kind, name) in enumerate(chain):
             column = IMPORT_LEVELS[PlaceKind.depth_of(kind)][0]
-            key = (parent.pk if parent else None, name)
-            place = cache.get(key) or Place.objects.filter(parent=parent, name=name).first()
+            cache_key = (parent.pk if parent else None, name)
+            place = cache.get(cache_key) or Place.objects.filter(parent=parent, name=name).first()
             if place is None:
                 try:
                     place = place_create(kind=kind, name=name, parent=parent)
@@ -188,7 +188,7 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
                 break
             else:
                 existing += 1
-            cache[key] = place
+            cache[cache_key] = place
             parent = place
         else:
             if parent is not None and (extra["code"] or extra["latitude"] is not None or extra["longitude"] is not None):
