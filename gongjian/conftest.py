@@ -18,14 +18,13 @@ from PIL import Image
 
 from gongjian.accounts.models import Role, User
 from gongjian.accounts.services import membership_grant, user_create
-from gongjian.pairings.models import Campaign, Pairing
 from gongjian.pairings.services import campaign_create, pairing_create
-from gongjian.places.models import Place, PlaceKind
+from gongjian.places.models import PlaceKind
 from gongjian.places.services import place_create
-from gongjian.units.models import Unit, UnitKind
+from gongjian.units.models import UnitKind
 from gongjian.units.services import unit_create
 
-PASSWORD = "demo-pass-2023"
+PASSWORD = "demo-pass-2023"  # noqa: S105 (the published demo password)
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +44,9 @@ def world(db: Any) -> dict[str, Any]:
     hetang = place_create(kind=PlaceKind.DISTRICT, name="荷塘区")
     jinshan = place_create(kind=PlaceKind.SUBDISTRICT, name="金山街道", parent=hetang)
     xianghua = place_create(kind=PlaceKind.COMMUNITY, name="湘华社区", parent=jinshan)
-    chengfa = unit_create(name="株洲市城市发展集团有限公司", short_name="市城发集团", kind=UnitKind.STATE_OWNED, head_name="张三")
+    chengfa = unit_create(
+        name="株洲市城市发展集团有限公司", short_name="市城发集团", kind=UnitKind.STATE_OWNED, head_name="张三"
+    )
     gongdian = unit_create(name="国网株洲供电公司", short_name="国网株洲供电公司", kind=UnitKind.CENTRAL_IN_CITY)
     campaign = campaign_create(
         year=2023,
@@ -107,7 +108,9 @@ def resident(world: dict[str, Any]) -> User:
     return _person("resident", "北岭居民", Role.RESIDENT, place=world["xinyuan"])
 
 
-def make_photo(name: str = "photo.jpg", fmt: str = "JPEG", size: tuple[int, int] = (64, 48), exif_gps: bool = False) -> SimpleUploadedFile:
+def make_photo(
+    name: str = "photo.jpg", fmt: str = "JPEG", size: tuple[int, int] = (64, 48), exif_gps: bool = False
+) -> SimpleUploadedFile:
     """A real image file; with ``exif_gps`` it carries a GPS block that must not survive upload."""
     buf = io.BytesIO()
     img = Image.new("RGB", size, (200, 40, 40))

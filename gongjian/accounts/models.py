@@ -36,13 +36,25 @@ PLACE_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.RESIDENT})
 class Membership(models.Model):
     """Ties a user to a unit or a place with a role; the policy module reads only these."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        "units.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     place = models.ForeignKey(
-        "places.Place", verbose_name=_("地点"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        "places.Place",
+        verbose_name=_("地点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -66,7 +78,9 @@ class Membership(models.Model):
                 fields=["user", "role", "unit"], condition=models.Q(unit__isnull=False), name="membership_unique_unit"
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "place"], condition=models.Q(place__isnull=False), name="membership_unique_place"
+                fields=["user", "role", "place"],
+                condition=models.Q(place__isnull=False),
+                name="membership_unique_place",
             ),
             models.UniqueConstraint(
                 fields=["user"], condition=models.Q(role="city_admin"), name="membership_unique_city_admin"
@@ -85,7 +99,9 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("前缀"), max_length=8, editable=False)
     name = models.CharField(_("用途"), max_length=60, blank=True)

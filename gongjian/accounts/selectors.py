@@ -12,9 +12,9 @@ from gongjian.places.models import Place, PlaceKind
 def scope_compute(*, user: Any) -> Scope:
     """Build the user's scope from their active memberships (two queries at most)."""
     memberships = list(
-        Membership.objects.filter(user=user, is_active=True).select_related("place").only(
-            "role", "unit_id", "place__path", "place__kind"
-        )
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("place")
+        .only("role", "unit_id", "place__path", "place__kind")
     )
     roles = frozenset(m.role for m in memberships)
     by_role: dict[str, set[int]] = {}

@@ -30,7 +30,8 @@ class _Context:
     request_id: str = ""
 
 
-_current: contextvars.ContextVar[_Context] = contextvars.ContextVar("gongjian_audit", default=_Context())
+_NO_CONTEXT = _Context()  # frozen, so sharing it as the default is safe
+_current: contextvars.ContextVar[_Context] = contextvars.ContextVar("gongjian_audit", default=_NO_CONTEXT)
 _registered: dict[type[models.Model], frozenset[str]] = {}
 
 
@@ -45,7 +46,8 @@ def context(*, actor: Any = None, remote_addr: str | None = None, request_id: st
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For entry when PROXY_COUNT says a proxy is trusted."""
+    """The client's address: REMOTE_ADDR, or the X-Forwarded-For entry set by the trusted proxy
+    when PROXY_COUNT says there is one."""
     proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
     if proxies:
         forwarded = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",") if p.strip()]
@@ -82,7 +84,11 @@ def _jsonable(value: Any) -> Any:
 def _snapshot(instance: models.Model, exclude: frozenset[str], *, loaded_only: bool = False) -> dict[str, Any]:
     # On load, deferred fields are left out: reading them would query (and recurse through post_init).
     skip = exclude | instance.get_deferred_fields() if loaded_only else exclude
-    return {f.attname: _jsonable(getattr(instance, f.attname, None)) for f in instance._meta.concrete_fields if f.attname not in skip}
+    return {
+        f.attname: _jsonable(getattr(instance, f.attname, None))
+        for f in instance._meta.concrete_fields
+        if f.attname not in skip
+    }
 
 
 def _write(
@@ -123,7 +129,9 @@ def _on_init(sender: type[models.Model], instance: models.Model, **kwargs: Any) 
         instance._audit_initial = _snapshot(instance, _registered[sender], loaded_only=True)  # type: ignore[attr-defined]
 
 
-def _on_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def _on_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw:  # loaddata
         return
     now = _snapshot(instance, _registered[sender])

@@ -28,5 +28,5 @@ def xlsx_response(*, filename: str, title: str, headers: Sequence[str], rows: It
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"{filename}\""
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -12,12 +12,10 @@ A model without a rule is denied to everybody but the city admin: forgetting a r
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
-
-M = TypeVar("M", bound=models.Model)
 
 VIEW = "view"
 ADD = "add"
@@ -77,7 +75,7 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
-def restrict(queryset: QuerySet[M], user: Any, action: str = VIEW) -> QuerySet[M]:
+def restrict[M: models.Model](queryset: QuerySet[M], user: Any, action: str = VIEW) -> QuerySet[M]:
     """Narrow ``queryset`` to the rows ``user`` may perform ``action`` on."""
     scope = scope_for(user)
     fn = _rules.get(queryset.model)

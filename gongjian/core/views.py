@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -83,5 +81,3 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"form": form, "page_obj": page, "nav": "audit"})
-
-

@@ -37,7 +37,9 @@ def freeze_may_9():
         yield
 
 
-def test_it_lets_a_liaison_record_a_visit_and_the_progress_moves(page: Page, live_server, world, chengfa_liaison, freeze_may_9, tmp_path):
+def test_it_lets_a_liaison_record_a_visit_and_the_progress_moves(
+    page: Page, live_server, world, chengfa_liaison, freeze_may_9, tmp_path
+):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     login(page, live_server, "chengfa")
@@ -89,7 +91,9 @@ def test_it_switches_to_english_and_back(page: Page, live_server, world, city_ad
 
 @pytest.mark.parametrize("path", ["/", "/accounts/login/", "/visits/new/", "/visits/", "/dashboard/", "/places/"])
 def test_it_fits_a_phone_screen(browser, live_server, world, chengfa_liaison, path):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     if path not in ("/", "/accounts/login/"):
         login(page, live_server, "chengfa")

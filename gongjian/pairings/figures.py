@@ -16,8 +16,8 @@ def progress_figure(ctx: FigureContext) -> Figure | None:
         key="pairings.progress",
         title=_("%(year)s 年已走访联点社区的单位") % {"year": campaign.year},
         value=f"{p.visited_units} / {p.paired_units}",
-        detail=_("截至 %(date)s，%(percent)s；其中“一把手”带队 %(head)s 家") % {
-            "date": as_of.isoformat(), "percent": p.percent, "head": p.head_led_units},
+        detail=_("截至 %(date)s，%(percent)s；其中“一把手”带队 %(head)s 家")
+        % {"date": as_of.isoformat(), "percent": p.percent, "head": p.head_led_units},
         url=reverse("pairings:campaign-detail", args=[campaign.pk]) + f"?as_of={as_of.isoformat()}",
         chart={
             "series": [

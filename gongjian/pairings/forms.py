@@ -54,11 +54,22 @@ class PairingForm(forms.Form):
 
 class VisitForm(forms.ModelForm):
     pairing = forms.ModelChoiceField(label=_("联点共建关系"), queryset=Pairing.objects.none())
-    photos = MultiplePhotoField(label=_("照片"), required=False, help_text=_("JPEG、PNG 或 WebP，最多 9 张；位置信息会被去除。"))
+    photos = MultiplePhotoField(
+        label=_("照片"), required=False, help_text=_("JPEG、PNG 或 WebP，最多 9 张；位置信息会被去除。")
+    )
 
     class Meta:
         model = Visit
-        fields = ["pairing", "visited_on", "led_by_head", "leader_name", "participants", "participant_count", "findings", "actions"]
+        fields = [
+            "pairing",
+            "visited_on",
+            "led_by_head",
+            "leader_name",
+            "participants",
+            "participant_count",
+            "findings",
+            "actions",
+        ]
         widgets = {
             "visited_on": DateInput(),
             "findings": forms.Textarea(attrs={"rows": 4}),
@@ -68,7 +79,8 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args: Any, pairings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pairing"].queryset = pairings  # type: ignore[attr-defined]
-        self.fields["pairing"].label_from_instance = lambda p: f"{p.campaign.year} · {p.unit.display_name} → {p.community.name}"  # type: ignore[attr-defined]
+        pairing_field: Any = self.fields["pairing"]
+        pairing_field.label_from_instance = lambda p: f"{p.campaign.year} · {p.unit.display_name} → {p.community.name}"
         if self.instance.pk:
             del self.fields["pairing"]
         elif pairings.count() == 1:

@@ -28,7 +28,9 @@ class Campaign(models.Model):
         verbose_name_plural = _("共建活动")
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_ordered")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_ordered"
+            )
         ]
 
     def __str__(self) -> str:
@@ -46,7 +48,9 @@ class Campaign(models.Model):
 class Pairing(models.Model):
     """联点共建: one unit paired with one community for one campaign (a unit pairs once per campaign)."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("共建活动"), on_delete=models.PROTECT, related_name="pairings")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("共建活动"), on_delete=models.PROTECT, related_name="pairings"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="pairings")
     community = models.ForeignKey(
         Place,
@@ -73,7 +77,9 @@ class Pairing(models.Model):
 class Visit(models.Model):
     """走访/报到: a unit's visit to its paired community."""
 
-    pairing = models.ForeignKey(Pairing, verbose_name=_("联点共建关系"), on_delete=models.PROTECT, related_name="visits")
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("联点共建关系"), on_delete=models.PROTECT, related_name="visits"
+    )
     visited_on = models.DateField(_("走访日期"), db_index=True)
     led_by_head = models.BooleanField(_("“一把手”带队"), default=False)
     leader_name = models.CharField(_("带队领导"), max_length=50, blank=True)

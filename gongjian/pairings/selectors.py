@@ -84,7 +84,9 @@ def visits_per_week(*, campaign: Campaign, as_of: datetime.date) -> list[tuple[d
     return weeks
 
 
-def pairing_list(*, user: Any, campaign: Campaign | None = None, unit_id: int | None = None, community_id: int | None = None) -> QuerySet[Pairing]:
+def pairing_list(
+    *, user: Any, campaign: Campaign | None = None, unit_id: int | None = None, community_id: int | None = None
+) -> QuerySet[Pairing]:
     qs = policy.restrict(Pairing.objects.all(), user, policy.VIEW).select_related(
         "campaign", "unit", "community", "community__parent", "community__parent__parent"
     )
@@ -124,9 +126,12 @@ def visit_list(
     led_by_head: bool | None = None,
 ) -> QuerySet[Visit]:
     """Visits the user may see, newest first, filtered."""
-    qs = policy.restrict(Visit.objects.all(), user, policy.VIEW).select_related(
-        "pairing", "pairing__unit", "pairing__community", "pairing__campaign", "created_by"
-    ).annotate(photo_count=Count("photos")).order_by("-visited_on", "-id")
+    qs = (
+        policy.restrict(Visit.objects.all(), user, policy.VIEW)
+        .select_related("pairing", "pairing__unit", "pairing__community", "pairing__campaign", "created_by")
+        .annotate(photo_count=Count("photos"))
+        .order_by("-visited_on", "-id")
+    )
     if campaign is not None:
         qs = qs.filter(pairing__campaign=campaign)
     if unit_id:

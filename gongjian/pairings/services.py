@@ -24,7 +24,9 @@ VISIT_FIELDS = ("visited_on", "led_by_head", "leader_name", "participants", "par
 
 
 @transaction.atomic
-def campaign_create(*, year: int, name: str, starts_on: datetime.date, ends_on: datetime.date, description: str = "") -> Campaign:
+def campaign_create(
+    *, year: int, name: str, starts_on: datetime.date, ends_on: datetime.date, description: str = ""
+) -> Campaign:
     campaign = Campaign(year=year, name=name.strip(), starts_on=starts_on, ends_on=ends_on, description=description)
     campaign.full_clean()
     campaign.save()
@@ -55,13 +57,16 @@ def _check_pairing(*, campaign: Campaign, unit: Unit, community: Place, exclude_
         raise ValidationError({"community": _("联点对象必须是社区。")})
     if not unit.is_active:
         raise ValidationError({"unit": _("该单位已停用。")})
-    clash = Pairing.objects.filter(campaign=campaign, unit=unit)
+    clashes = Pairing.objects.filter(campaign=campaign, unit=unit).select_related("community")
     if exclude_pk is not None:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
+        clashes = clashes.exclude(pk=exclude_pk)
+    clash = clashes.first()
+    if clash is not None:
         raise ValidationError(
-            {"unit": _("%(unit)s 在 %(year)s 年度已联点 %(community)s，一个单位每年度只能联点一个社区。")
-             % {"unit": unit.name, "year": campaign.year, "community": clash.first().community.name}}  # type: ignore[union-attr]
+            {
+                "unit": _("%(unit)s 在 %(year)s 年度已联点 %(community)s，一个单位每年度只能联点一个社区。")
+                % {"unit": unit.name, "year": campaign.year, "community": clash.community.name}
+            }
         )
 
 
@@ -135,7 +140,9 @@ def pairing_import(*, upload: UploadedFile) -> dict[str, int]:
         if row.get("街道"):
             candidates = [c for c in candidates if c.parent and c.parent.name == row.get("街道")]
         if row.get("区"):
-            candidates = [c for c in candidates if c.parent and c.parent.parent and c.parent.parent.name == row.get("区")]
+            candidates = [
+                c for c in candidates if c.parent and c.parent.parent and c.parent.parent.name == row.get("区")
+            ]
         if not cname:
             errors.append(RowError(row.number, "社区", _("不能为空。")))
         elif not candidates:
@@ -149,7 +156,13 @@ def pairing_import(*, upload: UploadedFile) -> dict[str, int]:
             if key in existing:
                 errors.append(RowError(row.number, "单位", _("该单位在本年度已有联点社区。")))
             elif key in in_sheet:
-                errors.append(RowError(row.number, "单位", _("与第 %(row)d 行重复：一个单位每年度只能联点一个社区。") % {"row": in_sheet[key]}))
+                errors.append(
+                    RowError(
+                        row.number,
+                        "单位",
+                        _("与第 %(row)d 行重复：一个单位每年度只能联点一个社区。") % {"row": in_sheet[key]},
+                    )
+                )
             else:
                 in_sheet[key] = row.number
         if len(row.get("备注")) > 200:
@@ -171,7 +184,10 @@ def _check_visit(visit: Visit) -> None:
         raise ValidationError({"visited_on": _("走访日期不能晚于今天。")})
     if visit.visited_on and not (campaign.starts_on <= visit.visited_on <= campaign.ends_on):
         raise ValidationError(
-            {"visited_on": _("走访日期应在 %(start)s 至 %(end)s 之间。") % {"start": campaign.starts_on, "end": campaign.ends_on}}
+            {
+                "visited_on": _("走访日期应在 %(start)s 至 %(end)s 之间。")
+                % {"start": campaign.starts_on, "end": campaign.ends_on}
+            }
         )
     visit.full_clean(exclude=["created_by"])
 

@@ -70,7 +70,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chart = {
         "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w, _n in weeks]},
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "name": _("走访次数"), "data": [n for _w, n in weeks], "itemStyle": {"color": "#b8322a"}}],
+        "series": [
+            {"type": "bar", "name": _("走访次数"), "data": [n for _w, n in weeks], "itemStyle": {"color": "#b8322a"}}
+        ],
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 12, "top": 16, "bottom": 28},
     }
@@ -158,7 +160,12 @@ def pairing_import_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pairings/pairing_import.html",
-        {"form": form, "import_errors": import_errors, "columns": PAIRING_COLUMNS + PAIRING_OPTIONAL, "nav": "campaigns"},
+        {
+            "form": form,
+            "import_errors": import_errors,
+            "columns": PAIRING_COLUMNS + PAIRING_OPTIONAL,
+            "nav": "campaigns",
+        },
     )
 
 
@@ -187,7 +194,12 @@ def visit_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pairings/visit_list.html",
-        {"form": form, "page_obj": page, "can_report": reportable_pairings(user=request.user).exists(), "nav": "visits"},
+        {
+            "form": form,
+            "page_obj": page,
+            "can_report": reportable_pairings(user=request.user).exists(),
+            "nav": "visits",
+        },
     )
 
 
@@ -210,7 +222,19 @@ def visit_export(request: HttpRequest) -> HttpResponse:
         )
         for v in visits.iterator(chunk_size=500)
     )
-    headers = [_("走访日期"), _("年度"), _("单位"), _("联点社区"), _("“一把手”带队"), _("带队领导"), _("参加人员"), _("参加人数"), _("了解到的问题"), _("商定的措施"), _("照片")]
+    headers = [
+        _("走访日期"),
+        _("年度"),
+        _("单位"),
+        _("联点社区"),
+        _("“一把手”带队"),
+        _("带队领导"),
+        _("参加人员"),
+        _("参加人数"),
+        _("了解到的问题"),
+        _("商定的措施"),
+        _("照片"),
+    ]
     return xlsx_response(filename="visits.xlsx", title=_("走访记录"), headers=headers, rows=rows)
 
 
@@ -218,15 +242,40 @@ def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Each pairing the user may see, with its visits as of a date, as .xlsx."""
     campaign = get_object_or_404(policy.restrict(Campaign.objects.all(), request.user, policy.VIEW), pk=pk)
     form = AsOfForm(request.GET or None)
-    as_of = form.cleaned_data["as_of"] if form.is_valid() and form.cleaned_data["as_of"] else campaign_default_as_of(campaign)
+    as_of = (
+        form.cleaned_data["as_of"]
+        if form.is_valid() and form.cleaned_data["as_of"]
+        else campaign_default_as_of(campaign)
+    )
     rows = (
-        (r.unit.name, r.unit.get_kind_display(), r.community.parent.parent.name if r.community.parent and r.community.parent.parent else "",
-         r.community.parent.name if r.community.parent else "", r.community.name,
-         r.visit_count, r.first_visit, r.head_led)  # type: ignore[attr-defined]
+        (
+            r.unit.name,
+            r.unit.get_kind_display(),
+            r.community.parent.parent.name if r.community.parent and r.community.parent.parent else "",
+            r.community.parent.name if r.community.parent else "",
+            r.community.name,
+            r.visit_count,  # type: ignore[attr-defined]
+            r.first_visit,  # type: ignore[attr-defined]
+            r.head_led,  # type: ignore[attr-defined]
+        )
         for r in pairing_status_rows(user=request.user, campaign=campaign, as_of=as_of)
     )
-    headers = [_("单位"), _("单位类别"), _("区"), _("街道"), _("联点社区"), _("走访次数"), _("首次走访"), _("“一把手”带队次数")]
-    return xlsx_response(filename=f"pairings-{campaign.year}-{as_of.isoformat()}.xlsx", title=str(campaign.year), headers=headers, rows=rows)
+    headers = [
+        _("单位"),
+        _("单位类别"),
+        _("区"),
+        _("街道"),
+        _("联点社区"),
+        _("走访次数"),
+        _("首次走访"),
+        _("“一把手”带队次数"),
+    ]
+    return xlsx_response(
+        filename=f"pairings-{campaign.year}-{as_of.isoformat()}.xlsx",
+        title=str(campaign.year),
+        headers=headers,
+        rows=rows,
+    )
 
 
 def visit_new(request: HttpRequest) -> HttpResponse:
@@ -251,7 +300,11 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 
 def _visit(request: HttpRequest, pk: int, action: str = policy.VIEW) -> Visit:
     visit = get_object_or_404(
-        policy.restrict(Visit.objects.select_related("pairing__unit", "pairing__community", "pairing__campaign"), request.user, policy.VIEW),
+        policy.restrict(
+            Visit.objects.select_related("pairing__unit", "pairing__community", "pairing__campaign"),
+            request.user,
+            policy.VIEW,
+        ),
         pk=pk,
     )
     if action != policy.VIEW and not policy.can(request.user, action, visit):
@@ -264,13 +317,23 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pairings/visit_detail.html",
-        {"visit": visit, "photos": visit.photos.all(), "can_edit": policy.can(request.user, policy.CHANGE, visit), "nav": "visits"},
+        {
+            "visit": visit,
+            "photos": visit.photos.all(),
+            "can_edit": policy.can(request.user, policy.CHANGE, visit),
+            "nav": "visits",
+        },
     )
 
 
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk, policy.CHANGE)
-    form = VisitForm(request.POST or None, request.FILES or None, instance=visit, pairings=Pairing.objects.filter(pk=visit.pairing_id))
+    form = VisitForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=visit,
+        pairings=Pairing.objects.filter(pk=visit.pairing_id),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         photos = data.pop("photos")
@@ -311,5 +374,3 @@ def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
-
-

@@ -14,6 +14,7 @@ def communities_figure(ctx: FigureContext) -> Figure | None:
         key="places.communities",
         title=_("社区"),
         value=str(counts["community"]),
-        detail=_("%(d)s 个区，%(s)s 个街道，%(g)s 个网格") % {"d": counts["district"], "s": counts["subdistrict"], "g": counts["grid"]},
+        detail=_("%(d)s 个区，%(s)s 个街道，%(g)s 个网格")
+        % {"d": counts["district"], "s": counts["subdistrict"], "g": counts["grid"]},
         url="/places/",
     )

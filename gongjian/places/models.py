@@ -65,9 +65,7 @@ class Place(models.Model):
             models.UniqueConstraint(
                 fields=["name"], condition=models.Q(parent__isnull=True), name="place_unique_root_name"
             ),
-            models.UniqueConstraint(
-                fields=["code"], condition=~models.Q(code=""), name="place_unique_code"
-            ),
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="place_unique_code"),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ def place_subtree(*, place: Place) -> QuerySet[Place]:
 
 def place_counts_by_kind() -> dict[str, int]:
     rows = Place.objects.values("kind").annotate(n=Count("id"))
-    counts = {k: 0 for k in PlaceKind.values}
+    counts = dict.fromkeys(PlaceKind.values, 0)
     counts.update({r["kind"]: r["n"] for r in rows})
     return counts
 

@@ -21,8 +21,10 @@ def _check_parent(*, kind: str, parent: Place | None) -> None:
         return
     if PlaceKind.depth_of(kind) <= parent.depth:
         raise ValidationError(
-            {"kind": _("%(child)s 不能放在 %(parent)s 之下。") % {
-                "child": PlaceKind(kind).label, "parent": PlaceKind(parent.kind).label}}
+            {
+                "kind": _("%(child)s 不能放在 %(parent)s 之下。")
+                % {"child": PlaceKind(kind).label, "parent": PlaceKind(parent.kind).label}
+            }
         )
 
 
@@ -44,7 +46,9 @@ def place_create(
 ) -> Place:
     """Add a place under ``parent``; a child must sit at a lower level than its parent."""
     _check_parent(kind=kind, parent=parent)
-    place = Place(kind=kind, name=name.strip(), parent=parent, code=code.strip(), latitude=latitude, longitude=longitude)
+    place = Place(
+        kind=kind, name=name.strip(), parent=parent, code=code.strip(), latitude=latitude, longitude=longitude
+    )
     place.full_clean(exclude=["path"])
     place.save()
     _set_path(place)
@@ -68,7 +72,7 @@ def place_update(*, place: Place, **fields: Any) -> Place:
     new_path = f"{place.parent.path if place.parent is not None else '/'}{place.pk}/"
     if new_path != old_path:
         for descendant in Place.objects.filter(path__startswith=old_path).exclude(pk=place.pk):
-            Place.objects.filter(pk=descendant.pk).update(path=new_path + descendant.path[len(old_path):])
+            Place.objects.filter(pk=descendant.pk).update(path=new_path + descendant.path[len(old_path) :])
         place.path = new_path
         Place.objects.filter(pk=place.pk).update(path=new_path)
     return place
@@ -156,7 +160,9 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
                 errors.append(RowError(row.number, "编码", _("编码不能超过 32 个字符。")))
                 row_ok = False
             elif code in seen_codes:
-                errors.append(RowError(row.number, "编码", _("与第 %(row)d 行的编码重复。") % {"row": seen_codes[code]}))
+                errors.append(
+                    RowError(row.number, "编码", _("与第 %(row)d 行的编码重复。") % {"row": seen_codes[code]})
+                )
                 row_ok = False
             seen_codes[code] = row.number
         if row_ok:
@@ -170,7 +176,7 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
     cache: dict[tuple[int | None, str], Place] = {}
     for number, chain, extra in planned:
         parent: Place | None = None
-        for depth, (kind, name) in enumerate(chain):
+        for kind, name in chain:
             column = IMPORT_LEVELS[PlaceKind.depth_of(kind)][0]
             cache_key = (parent.pk if parent else None, name)
             place = cache.get(cache_key) or Place.objects.filter(parent=parent, name=name).first()
@@ -191,9 +197,13 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
             cache[cache_key] = place
             parent = place
         else:
-            if parent is not None and (extra["code"] or extra["latitude"] is not None or extra["longitude"] is not None):
+            if parent is not None and (
+                extra["code"] or extra["latitude"] is not None or extra["longitude"] is not None
+            ):
                 if extra["code"] and existing_codes.get(extra["code"], parent.path) != parent.path:
-                    errors.append(RowError(number, "编码", _("编码 %(code)s 已被其他地点使用。") % {"code": extra["code"]}))
+                    errors.append(
+                        RowError(number, "编码", _("编码 %(code)s 已被其他地点使用。") % {"code": extra["code"]})
+                    )
                     continue
                 parent.code = extra["code"] or parent.code
                 if extra["latitude"] is not None:

@@ -125,13 +125,19 @@ def import_sheet(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("导入完成：%(rows)d 行，新增 %(created)d 个地点。") % {"rows": result["rows"], "created": result["created"]},
+                _("导入完成：%(rows)d 行，新增 %(created)d 个地点。")
+                % {"rows": result["rows"], "created": result["created"]},
             )
             return redirect("places:tree")
     return render(
         request,
         "places/import.html",
-        {"form": form, "import_errors": import_errors, "columns": [c for c, _k in IMPORT_LEVELS] + IMPORT_EXTRA, "nav": "places"},
+        {
+            "form": form,
+            "import_errors": import_errors,
+            "columns": [c for c, _k in IMPORT_LEVELS] + IMPORT_EXTRA,
+            "nav": "places",
+        },
     )
 
 

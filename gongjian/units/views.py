@@ -18,9 +18,11 @@ from gongjian.units.services import unit_create, unit_update
 def unit_index(request: HttpRequest) -> HttpResponse:
     form = UnitFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    units = unit_list(user=request.user, kind=data.get("kind", ""), q=data.get("q", "")).annotate(
-        pairing_count=Count("pairings")
-    ).order_by("id")
+    units = (
+        unit_list(user=request.user, kind=data.get("kind", ""), q=data.get("q", ""))
+        .annotate(pairing_count=Count("pairings"))
+        .order_by("id")
+    )
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -36,7 +38,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units/detail.html",
         {
             "unit": unit,
-            "liaisons": unit_liaisons(unit=unit) if policy.is_city_admin(request.user) or unit.pk in policy.scope_for(request.user).unit_ids else None,
+            "liaisons": unit_liaisons(unit=unit)
+            if policy.is_city_admin(request.user) or unit.pk in policy.scope_for(request.user).unit_ids
+            else None,
             "pairings": pairing_list(user=request.user, unit_id=unit.pk),
             "can_edit": policy.can(request.user, policy.CHANGE, unit),
             "nav": "units",

@@ -9,12 +9,26 @@ from gongjian.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_PAGES = ["core:audit", "places:import", "places:create-root", "units:create", "pairings:campaign-create", "pairings:pairing-import"]
+ADMIN_PAGES = [
+    "core:audit",
+    "places:import",
+    "places:create-root",
+    "units:create",
+    "pairings:campaign-create",
+    "pairings:pairing-import",
+]
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(client, world):
     assert client.get(reverse("core:public-home")).status_code == 200
-    for name in ["core:dashboard", "places:tree", "units:list", "pairings:visit-list", "pairings:campaign-list", "core:audit"]:
+    for name in [
+        "core:dashboard",
+        "places:tree",
+        "units:list",
+        "pairings:visit-list",
+        "pairings:campaign-list",
+        "core:audit",
+    ]:
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name
 
@@ -88,7 +102,8 @@ def test_it_escapes_what_users_typed(client, city_admin):
 def test_it_records_the_address_and_user_of_a_page_edit(client, city_admin):
     client.force_login(city_admin)
     response = client.post(
-        reverse("units:create"), {"name": "株洲市科学技术协会", "short_name": "市科协", "kind": "city_department", "is_active": "on"},
+        reverse("units:create"),
+        {"name": "株洲市科学技术协会", "short_name": "市科协", "kind": "city_department", "is_active": "on"},
         REMOTE_ADDR="10.9.8.7",
     )
     assert response.status_code == 302

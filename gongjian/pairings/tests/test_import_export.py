@@ -41,7 +41,13 @@ def more_units(world):
 
 def test_it_imports_pairings_by_full_or_short_name(world, more_units):
     result = pairing_import(
-        upload=xlsx([["年度", "单位", "社区", "街道", "区"], [2023, "市财政局", "大岭社区"], [2023, "中共株洲市委宣传部", "天台社区", "泰山路街道", "天元区"]])
+        upload=xlsx(
+            [
+                ["年度", "单位", "社区", "街道", "区"],
+                [2023, "市财政局", "大岭社区"],
+                [2023, "中共株洲市委宣传部", "天台社区", "泰山路街道", "天元区"],
+            ]
+        )
     )
     assert result == {"created": 2}
     assert Pairing.objects.get(unit__short_name="市委宣传部").community.parent.name == "泰山路街道"
@@ -73,8 +79,18 @@ def test_it_reports_every_bad_pairing_row_and_writes_nothing(world, more_units):
 
 
 def test_it_exports_only_the_visits_a_liaison_may_see(client, world, chengfa_liaison, gongdian_liaison):
-    visit_create(pairing=world["chengfa_pairing"], actor=chengfa_liaison, visited_on=datetime.date(2023, 5, 2), findings="田心路下水道淤堵")
-    visit_create(pairing=world["gongdian_pairing"], actor=gongdian_liaison, visited_on=datetime.date(2023, 5, 3), findings="315 老式变压器")
+    visit_create(
+        pairing=world["chengfa_pairing"],
+        actor=chengfa_liaison,
+        visited_on=datetime.date(2023, 5, 2),
+        findings="田心路下水道淤堵",
+    )
+    visit_create(
+        pairing=world["gongdian_pairing"],
+        actor=gongdian_liaison,
+        visited_on=datetime.date(2023, 5, 3),
+        findings="315 老式变压器",
+    )
     client.force_login(gongdian_liaison)
     response = client.get(reverse("pairings:visit-export"))
     assert response.status_code == 200
@@ -90,7 +106,9 @@ def test_it_exports_only_the_visits_a_liaison_may_see(client, world, chengfa_lia
 
 
 def test_it_exports_every_pairing_to_the_city_admin(client, world, chengfa_liaison, city_admin):
-    visit_create(pairing=world["chengfa_pairing"], actor=chengfa_liaison, visited_on=datetime.date(2023, 5, 2), led_by_head=True)
+    visit_create(
+        pairing=world["chengfa_pairing"], actor=chengfa_liaison, visited_on=datetime.date(2023, 5, 2), led_by_head=True
+    )
     client.force_login(city_admin)
     response = client.get(reverse("pairings:campaign-export", args=[world["campaign"].pk]), {"as_of": "2023-05-09"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))

@@ -63,7 +63,13 @@ def test_it_names_the_bad_field_and_writes_nothing(client, world, chengfa_liaiso
         (_form(pairing=pk, visited_on="2023-06-01"), "走访日期不能晚于今天"),
         (_form(pairing=pk, participant_count="0"), "参加人数"),
         (_form(pairing=pk, findings="x" * 4001), "了解到的问题"),
-        (_form(pairing=pk, photos=[make_photo(), make_photo("x.gif", "PNG").__class__("x.jpg", b"GIF89a....", "image/jpeg")]), "照片"),
+        (
+            _form(
+                pairing=pk,
+                photos=[make_photo(), make_photo("x.gif", "PNG").__class__("x.jpg", b"GIF89a....", "image/jpeg")],
+            ),
+            "照片",
+        ),
     ]
     for data, expected in cases:
         response = client.post(reverse("pairings:visit-create"), data)
@@ -125,7 +131,9 @@ def test_it_shows_progress_as_of_any_date(client, world, chengfa_visit, city_adm
     assert bad.status_code == 200 and "截至日期" in bad.content.decode()
 
 
-def test_it_lists_only_the_pairings_a_liaison_may_see_on_the_campaign_page(client, world, chengfa_visit, gongdian_liaison):
+def test_it_lists_only_the_pairings_a_liaison_may_see_on_the_campaign_page(
+    client, world, chengfa_visit, gongdian_liaison
+):
     client.force_login(gongdian_liaison)
     response = client.get(reverse("pairings:campaign-detail", args=[world["campaign"].pk]), {"as_of": "2023-06-01"})
     rows = list(response.context["rows"])
@@ -134,7 +142,9 @@ def test_it_lists_only_the_pairings_a_liaison_may_see_on_the_campaign_page(clien
     assert response.context["progress"].visited_units == 1
 
 
-def test_it_pins_the_query_count_of_the_campaign_page(client, world, chengfa_visit, city_admin, django_assert_max_num_queries):
+def test_it_pins_the_query_count_of_the_campaign_page(
+    client, world, chengfa_visit, city_admin, django_assert_max_num_queries
+):
     client.force_login(city_admin)
     with django_assert_max_num_queries(12):
         client.get(reverse("pairings:campaign-detail", args=[world["campaign"].pk]))

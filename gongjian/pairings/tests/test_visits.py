@@ -75,7 +75,9 @@ def test_it_strips_location_metadata_from_photos(world, chengfa_liaison):
         assert not img.getexif()
 
 
-def test_it_scopes_visits_to_the_unit_and_the_community(world, chengfa_liaison, gongdian_liaison, beiling_grid_worker, resident, city_admin):
+def test_it_scopes_visits_to_the_unit_and_the_community(
+    world, chengfa_liaison, gongdian_liaison, beiling_grid_worker, resident, city_admin
+):
     visit = _visit(world, chengfa_liaison)
     assert list(visit_list(user=chengfa_liaison)) == [visit]
     assert list(visit_list(user=gongdian_liaison)) == []

@@ -47,7 +47,13 @@ def test_it_imports_a_tree_reusing_existing_ancestors(db):
     assert daling.parent.name == "泰山路街道" and daling.code == "430211001"
     assert str(daling.latitude) == "27.830000"
     building = Place.objects.get(name="1栋")
-    assert [a.name for a in building.ancestors()] == ["天元区", "泰山路街道", "天台社区", "金城小区", "天台社区第一网格"]
+    assert [a.name for a in building.ancestors()] == [
+        "天元区",
+        "泰山路街道",
+        "天台社区",
+        "金城小区",
+        "天台社区第一网格",
+    ]
     assert AuditEntry.objects.filter(event="places.imported").count() == 1
 
 
