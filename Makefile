@@ -38,7 +38,7 @@ typecheck: setup
 	$(BIN)/mypy gongjian
 
 messages: setup
-	cd gongjian && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete && ../$(BIN)/python ../manage.py compilemessages
+	cd gongjian && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "demo/*" && ../$(BIN)/python ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) var

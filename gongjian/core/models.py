@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -43,3 +45,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def labelled_changes(self) -> list[tuple[str, Any, Any]]:
+        """(field label, before, after) for display; a new row lists only the fields it filled."""
+        if self.action == self.Action.EVENT:
+            return [(key, None, value) for key, value in self.changes.items()]
+        model = self.content_type.model_class() if self.content_type else None
+        labels: dict[str, str] = {}
+        if model is not None:
+            labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+        rows = []
+        for key, pair in self.changes.items():
+            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            if self.action == self.Action.CREATE and after in (None, "", False):
+                continue
+            rows.append((labels.get(key, key), before, after))
+        return rows

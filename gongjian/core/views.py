@@ -11,11 +11,13 @@ from gongjian.core import policy
 from gongjian.core.figures import FigureContext, collect
 from gongjian.core.forms import AsOfForm, DateInput
 from gongjian.core.models import AuditEntry
+from gongjian.core.ratelimit import ratelimit
 from gongjian.core.selectors import audit_content_types, audit_search
 from gongjian.pairings.selectors import campaign_current, campaign_progress
 
 
 @login_not_required
+@ratelimit(scope="public", limit=120, window=60, methods=("GET",))
 def public_home(request: HttpRequest) -> HttpResponse:
     """The public front page: what the campaign is and how far it has come."""
     if request.user.is_authenticated:

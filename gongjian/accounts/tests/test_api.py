@@ -106,3 +106,20 @@ def test_it_tells_users_who_they_are(client, chengfa_liaison, world):
     assert membership["role_label"] == "单位联络员"
     assert membership["unit"] == {"id": world["chengfa"].pk, "name": "株洲市城市发展集团有限公司"}
     assert membership["place"] is None
+
+
+def test_it_rate_limits_token_requests_per_address(client, world):
+    statuses = [
+        client.post(
+            "/api/auth/token", {"username": f"nobody{i}", "password": "x"}, content_type="application/json"
+        ).status_code
+        for i in range(21)
+    ]
+    assert statuses[:20] == [401] * 20
+    assert statuses[20] == 429
+    assert (
+        "请求过于频繁"
+        in client.post("/api/auth/token", {"username": "x", "password": "x"}, content_type="application/json").json()[
+            "detail"
+        ]
+    )
