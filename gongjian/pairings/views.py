@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from gongjian.core import policy
 from gongjian.core.exports import xlsx_response
-from gongjian.core.forms import AsOfForm, SheetUploadForm, apply_validation_error
-from gongjian.core.sheets import SheetInvalid
+from gongjian.core.forms import AsOfForm, apply_validation_error
+from gongjian.core.imports import import_page
 from gongjian.pairings.forms import CampaignForm, PairingForm, VisitFilterForm, VisitForm
 from gongjian.pairings.models import Campaign, Pairing, Visit, VisitPhoto
 from gongjian.pairings.selectors import (
@@ -145,27 +145,13 @@ def pairing_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def pairing_import_view(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    form = SheetUploadForm(request.POST or None, request.FILES or None)
-    import_errors = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = pairing_import(upload=form.cleaned_data["file"])
-        except SheetInvalid as exc:
-            import_errors = exc.errors
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            messages.success(request, _("导入完成：新增 %(n)d 个联点共建关系。") % {"n": result["created"]})
-            return redirect("pairings:campaign-list")
-    return render(
+    return import_page(
         request,
-        "pairings/pairing_import.html",
-        {
-            "form": form,
-            "import_errors": import_errors,
-            "columns": PAIRING_COLUMNS + PAIRING_OPTIONAL,
-            "nav": "campaigns",
-        },
+        importer=pairing_import,
+        template="pairings/pairing_import.html",
+        success=lambda r: _("导入完成：新增 %(n)d 个联点共建关系。") % {"n": r["created"]},
+        redirect_to="pairings:campaign-list",
+        context={"columns": PAIRING_COLUMNS + PAIRING_OPTIONAL, "nav": "campaigns"},
     )
 
 

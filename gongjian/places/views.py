@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from gongjian.core import policy
-from gongjian.core.forms import SheetUploadForm, apply_validation_error
-from gongjian.core.sheets import SheetInvalid
+from gongjian.core.forms import apply_validation_error
+from gongjian.core.imports import import_page
 from gongjian.places.forms import PlaceForm
 from gongjian.places.models import Place
 from gongjian.places.selectors import place_children, place_counts_by_kind, place_list
@@ -113,31 +113,15 @@ def import_sheet(request: HttpRequest) -> HttpResponse:
     """Import places from .xlsx/.csv: all rows or none, with every bad row listed."""
     if not policy.is_city_admin(request.user):
         raise PermissionDenied
-    form = SheetUploadForm(request.POST or None, request.FILES or None)
-    import_errors = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = place_import(upload=form.cleaned_data["file"])
-        except SheetInvalid as exc:
-            import_errors = exc.errors
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            messages.success(
-                request,
-                _("导入完成：%(rows)d 行，新增 %(created)d 个地点。")
-                % {"rows": result["rows"], "created": result["created"]},
-            )
-            return redirect("places:tree")
-    return render(
+    return import_page(
         request,
-        "places/import.html",
-        {
-            "form": form,
-            "import_errors": import_errors,
-            "columns": [c for c, _k in IMPORT_LEVELS] + IMPORT_EXTRA,
-            "nav": "places",
-        },
+        importer=place_import,
+        template="places/import.html",
+        success=lambda r: (
+            _("导入完成：%(rows)d 行，新增 %(created)d 个地点。") % {"rows": r["rows"], "created": r["created"]}
+        ),
+        redirect_to="places:tree",
+        context={"columns": [c for c, _k in IMPORT_LEVELS] + IMPORT_EXTRA, "nav": "places"},
     )
 
 
