@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gongjian.api import api
+from gongjian.core.views import api_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("api/<path:rest>", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("gongjian.core.urls")),
     path("accounts/", include("gongjian.accounts.urls")),

@@ -18,6 +18,14 @@ class GongjianUserAdmin(UserAdmin):
     inlines = [MembershipInline]
 
 
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "unit", "place", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("user__username", "user__display_name", "unit__name", "place__name")
+    autocomplete_fields = ("user", "unit", "place")
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("prefix", "user", "name", "created_at", "expires_at", "revoked_at")

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,12 @@ from gongjian.core.models import AuditEntry
 from gongjian.core.ratelimit import ratelimit
 from gongjian.core.selectors import audit_content_types, audit_search
 from gongjian.pairings.selectors import campaign_current, campaign_progress
+
+
+@login_not_required
+def api_not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Unknown API paths answer in the API's error shape, not with an HTML page."""
+    return JsonResponse({"detail": _("接口不存在。"), "errors": []}, status=404)
 
 
 @login_not_required

@@ -47,9 +47,10 @@ def visits_per_week_figure(ctx: FigureContext) -> Figure | None:
     total = sum(n for _w, n in weeks)
     return Figure(
         key="pairings.visits_per_week",
-        title=_("每周走访次数"),
+        title=_("走访次数（按周）"),
         value=str(total),
-        detail=_("%(year)s 年共 %(weeks)d 周") % {"year": campaign.year, "weeks": len(weeks)},
+        detail=_("%(year)s 年 %(weeks)d 周，最近一周 %(last)d 次")
+        % {"year": campaign.year, "weeks": len(weeks), "last": weeks[-1][1] if weeks else 0},
         url=reverse("pairings:visit-list"),
         chart={
             "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w, _n in weeks]},

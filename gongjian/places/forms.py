@@ -1,5 +1,4 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from gongjian.places.models import Place, PlaceKind
 
@@ -22,7 +21,3 @@ class PlaceForm(forms.ModelForm):
             child = PlaceKind.child_of(self.parent.kind)
             if child:
                 self.initial.setdefault("kind", child)
-
-
-class PlaceMoveForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("新的上级"), queryset=Place.objects.none(), required=True)
