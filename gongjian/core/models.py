@@ -52,12 +52,18 @@ class AuditEntry(models.Model):
             return [(key, None, value) for key, value in self.changes.items()]
         model = self.content_type.model_class() if self.content_type else None
         labels: dict[str, str] = {}
+        choices: dict[str, dict[Any, str]] = {}
         if model is not None:
             labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+            choices = {
+                f.attname: {k: str(v) for k, v in f.flatchoices} for f in model._meta.concrete_fields if f.choices
+            }
         rows = []
         for key, pair in self.changes.items():
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
             if self.action == self.Action.CREATE and after in (None, "", False):
                 continue
+            if key in choices:  # show a choice's label, not its stored code
+                before, after = choices[key].get(before, before), choices[key].get(after, after)
             rows.append((labels.get(key, key), before, after))
         return rows

@@ -118,7 +118,7 @@ def test_it_lets_only_the_city_admin_search_the_audit_trail(client, city_admin, 
     page = client.get(reverse("core:audit"), {"q": "北岭社区"})
     assert page.status_code == 200
     assert any(e.object_repr == "北岭社区" for e in page.context["page_obj"])
-    assert "层级</span>：community" in page.content.decode()  # field labels, not column names
+    assert "层级</span>：社区" in page.content.decode()  # labels, not column names and codes
     page = client.get(reverse("core:audit"), {"action": "delete"})
     assert list(page.context["page_obj"]) == []
     client.force_login(chengfa_liaison)
