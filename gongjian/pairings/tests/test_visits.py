@@ -102,3 +102,20 @@ def test_it_audits_who_changed_what(world, chengfa_liaison):
     update = entries[1]
     assert update.changes == {"findings": ["下水道淤堵", "下水道淤堵，化粪池满溢"]}
     assert (update.actor, update.remote_addr, update.request_id) == (chengfa_liaison, "10.1.2.3", "abc")
+
+
+def test_it_refuses_oversized_photos_and_sheets(world, chengfa_liaison, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongjian.core.uploads import check_sheet
+
+    settings.MAX_PHOTO_BYTES = 1000
+    with pytest.raises(ValidationError) as exc:
+        _visit(world, chengfa_liaison, photos=[make_photo(size=(800, 800))])
+    assert "照片不能超过" in exc.value.message_dict["photos"][0]
+    assert Visit.objects.count() == 0
+    settings.MAX_SHEET_BYTES = 10
+    with pytest.raises(ValidationError, match="文件不能超过"):
+        check_sheet(SimpleUploadedFile("places.csv", b"a" * 11))
+    with pytest.raises(ValidationError, match=r"\.xlsx"):
+        check_sheet(SimpleUploadedFile("places.xls", b"a"))
