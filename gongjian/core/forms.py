@@ -1,6 +1,7 @@
 """Shared form pieces."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -31,6 +32,16 @@ def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def submit[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Run a service call for a valid form; on its ValidationError, put the errors on the form
+    (the service changed nothing) and return None."""
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return None
 
 
 def parse_date(value: str | None) -> datetime.date | None:

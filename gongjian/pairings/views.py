@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongjian.core import policy
 from gongjian.core.exports import xlsx_response
-from gongjian.core.forms import AsOfForm, apply_validation_error
+from gongjian.core.forms import AsOfForm, submit
 from gongjian.core.imports import import_page
 from gongjian.pairings.forms import CampaignForm, PairingForm, VisitFilterForm, VisitForm
 from gongjian.pairings.models import Campaign, Pairing, Visit, VisitPhoto
@@ -103,14 +103,16 @@ def campaign_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk) if pk else None
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        try:
-            if campaign is None:
-                saved = campaign_create(**form.cleaned_data)
-            else:
-                saved = campaign_update(campaign=Campaign.objects.get(pk=campaign.pk), **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        data = form.cleaned_data
+        saved = submit(
+            form,
+            lambda: (
+                campaign_create(**data)
+                if campaign is None
+                else campaign_update(campaign=Campaign.objects.get(pk=campaign.pk), **data)
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("已保存。"))
             return redirect("pairings:campaign-detail", pk=saved.pk)
     return render(request, "pairings/campaign_form.html", {"form": form, "campaign": campaign, "nav": "campaigns"})
@@ -121,11 +123,8 @@ def pairing_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     form = PairingForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
-        try:
-            pairing_create(campaign=campaign, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        saved = submit(form, lambda: pairing_create(campaign=campaign, **form.cleaned_data))
+        if saved is not None:
             messages.success(request, _("已添加联点共建关系。"))
             return redirect("pairings:campaign-detail", pk=campaign.pk)
     return render(request, "pairings/pairing_form.html", {"form": form, "campaign": campaign, "nav": "campaigns"})
@@ -274,11 +273,8 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         photos = data.pop("photos")
         pairing = data.pop("pairing")
-        try:
-            visit = visit_create(pairing=pairing, actor=request.user, photos=photos, **data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        visit = submit(form, lambda: visit_create(pairing=pairing, actor=request.user, photos=photos, **data))
+        if visit is not None:
             messages.success(request, _("走访记录已保存。"))
             return redirect("pairings:visit-detail", pk=visit.pk)
     return render(request, "pairings/visit_form.html", {"form": form, "nav": "visits"})
@@ -323,11 +319,8 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         photos = data.pop("photos")
-        try:
-            visit_update(visit=Visit.objects.get(pk=visit.pk), photos=photos, **data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        saved = submit(form, lambda: visit_update(visit=Visit.objects.get(pk=visit.pk), photos=photos, **data))
+        if saved is not None:
             messages.success(request, _("已保存。"))
             return redirect("pairings:visit-detail", pk=visit.pk)
     return render(request, "pairings/visit_form.html", {"form": form, "visit": visit, "nav": "visits"})

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from gongjian.core import policy
-from gongjian.core.forms import apply_validation_error
+from gongjian.core.forms import submit
 from gongjian.core.imports import import_page
 from gongjian.places.forms import PlaceForm
 from gongjian.places.models import Place
@@ -72,11 +72,8 @@ def create(request: HttpRequest, parent_pk: int | None = None) -> HttpResponse:
     parent = _get(request, parent_pk) if parent_pk else None
     form = PlaceForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
-        try:
-            place = place_create(parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        place = submit(form, lambda: place_create(parent=parent, **form.cleaned_data))
+        if place is not None:
             messages.success(request, _("已添加 %(name)s。") % {"name": place.name})
             return redirect("places:detail", pk=place.pk)
     return render(request, "places/form.html", {"form": form, "parent": parent, "nav": "places"})
@@ -86,11 +83,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     place = _get(request, pk, policy.CHANGE)
     form = PlaceForm(request.POST or None, instance=place)
     if request.method == "POST" and form.is_valid():
-        try:
-            place_update(place=Place.objects.get(pk=place.pk), **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        saved = submit(form, lambda: place_update(place=Place.objects.get(pk=place.pk), **form.cleaned_data))
+        if saved is not None:
             messages.success(request, _("已保存。"))
             return redirect("places:detail", pk=place.pk)
     return render(request, "places/form.html", {"form": form, "place": place, "parent": place.parent, "nav": "places"})

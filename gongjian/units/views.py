@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from gongjian.core import policy
-from gongjian.core.forms import apply_validation_error
+from gongjian.core.forms import submit
 from gongjian.pairings.selectors import pairing_list
 from gongjian.units.forms import UnitFilterForm, UnitForm
 from gongjian.units.models import Unit
@@ -54,14 +54,12 @@ def unit_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        try:
-            if unit is None:
-                saved = unit_create(**form.cleaned_data)
-            else:
-                saved = unit_update(unit=Unit.objects.get(pk=unit.pk), **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
+        data = form.cleaned_data
+        saved = submit(
+            form,
+            lambda: unit_create(**data) if unit is None else unit_update(unit=Unit.objects.get(pk=unit.pk), **data),
+        )
+        if saved is not None:
             messages.success(request, _("已保存 %(name)s。") % {"name": saved.name})
             return redirect("units:detail", pk=saved.pk)
     return render(request, "units/form.html", {"form": form, "unit": unit, "nav": "units"})
