@@ -91,32 +91,66 @@ def _snapshot(instance: models.Model, exclude: frozenset[str], *, loaded_only: b
     }
 
 
-def _write(
+def _entry(
     *,
     action: str,
     instance: models.Model | None,
     changes: dict[str, Any],
     event: str = "",
-    object_repr: str | None = None,
-) -> None:
+    actor: Any = None,
+) -> Any:
     from django.contrib.contenttypes.models import ContentType
 
     from gongjian.core.models import AuditEntry
 
     ctx = _current.get()
-    actor = _actor()
-    AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_repr=str(actor)[:150] if actor else "",
         action=action,
         event=event,
         content_type=ContentType.objects.get_for_model(instance) if instance is not None else None,
         object_id=str(instance.pk) if instance is not None and instance.pk is not None else "",
-        object_repr=(object_repr if object_repr is not None else str(instance) if instance is not None else "")[:200],
+        object_repr=str(instance)[:200] if instance is not None else "",
         changes=changes,
         remote_addr=ctx.remote_addr,
         request_id=ctx.request_id,
     )
+
+
+def _write(*, action: str, instance: models.Model | None, changes: dict[str, Any], event: str = "") -> None:
+    _entry(action=action, instance=instance, changes=changes, event=event, actor=_actor()).save()
+
+
+def record_bulk_create(instances: list[models.Model]) -> None:
+    """Audit rows that a service wrote with ``bulk_create`` (which sends no signals): one
+    "create" entry each, written in one statement."""
+    if not instances:
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    from gongjian.core.models import AuditEntry
+
+    exclude = _registered.get(type(instances[0]), frozenset())
+    actor = _actor()
+    ctx = _current.get()
+    content_type = ContentType.objects.get_for_model(instances[0])
+    actor_repr = str(actor)[:150] if actor else ""
+    entries = [
+        AuditEntry(
+            actor=actor,
+            actor_repr=actor_repr,
+            action="create",
+            content_type=content_type,
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:200],
+            changes={k: [None, v] for k, v in _snapshot(instance, exclude).items()},
+            remote_addr=ctx.remote_addr,
+            request_id=ctx.request_id,
+        )
+        for instance in instances
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def record_event(event: str, *, instance: models.Model | None = None, details: dict[str, Any] | None = None) -> None:

@@ -62,6 +62,10 @@ def test_it_lets_a_liaison_record_a_visit_and_the_progress_moves(
     expect(page.get_by_text("走访记录已保存。")).to_be_visible()
     expect(page.get_by_text("新苑小区田心路沿线门店下水道经常淤堵")).to_be_visible()
     expect(page.locator(".photos img")).to_have_count(1)
+    # The photo is served (through the permission-checked view) and decodes at its stored size.
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.photos img'); return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert page.locator(".photos img").evaluate("img => img.naturalWidth") == 800
 
     page.get_by_role("link", name="驾驶舱").click()

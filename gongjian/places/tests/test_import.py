@@ -32,17 +32,19 @@ def csv_file(rows: list[list[object]], encoding: str = "utf-8-sig") -> SimpleUpl
 
 
 def test_it_imports_a_tree_reusing_existing_ancestors(db):
-    result = place_import(
-        upload=xlsx(
-            [
-                HEADER,
-                ["天元区", "泰山路街道", "大岭社区", "", "", "", "430211001", "27.83", "113.08"],
-                ["天元区", "泰山路街道", "天台社区", "金城小区", "天台社区第一网格", "1栋"],
-                ["天元区", "嵩山路街道", "小湖塘社区"],
-            ]
-        )
-    )
-    assert result == {"created": 9, "existing": 3, "rows": 3}
+    rows = [
+        HEADER,
+        ["天元区", "泰山路街道", "大岭社区", "", "", "", "430211001", "27.83", "113.08"],
+        ["天元区", "泰山路街道", "天台社区", "金城小区", "天台社区第一网格", "1栋"],
+        ["天元区", "嵩山路街道", "小湖塘社区"],
+    ]
+    result = place_import(upload=xlsx(rows))
+    assert result == {"created": 9, "existing": 0, "rows": 3}
+    # The same sheet again finds every place and creates none.
+    assert place_import(upload=xlsx(rows)) == {"created": 0, "existing": 9, "rows": 3}
+    assert Place.objects.count() == 9
+    # Each new place has its own audit entry, with who and what.
+    assert AuditEntry.objects.filter(content_type__model="place", action="create").count() == 9
     daling = Place.objects.get(name="大岭社区")
     assert daling.parent.name == "泰山路街道" and daling.code == "430211001"
     assert str(daling.latitude) == "27.830000"
@@ -54,7 +56,7 @@ def test_it_imports_a_tree_reusing_existing_ancestors(db):
         "金城小区",
         "天台社区第一网格",
     ]
-    assert AuditEntry.objects.filter(event="places.imported").count() == 1
+    assert AuditEntry.objects.filter(event="places.imported").count() == 2
 
 
 def test_it_reads_gb18030_csv_from_chinese_excel(db):
