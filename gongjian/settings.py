@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",
+    "django_tasks_db",
     "gongjian.core",
     "gongjian.accounts",
     "gongjian.places",
@@ -181,6 +182,10 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Background work (imports today; exports and documents later): Django's tasks with the
+# database-backed queue of django-tasks-db, run by `manage.py db_worker` (started by `make run`).
+TASKS = {"default": {"BACKEND": env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 MAILERS = {"default": {"BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongjian@localhost")

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "gongjian.core"
     label = "core"
     verbose_name = _("平台")
+
+    def ready(self) -> None:
+        from gongjian.core import policies  # noqa: F401

@@ -67,3 +67,46 @@ class AuditEntry(models.Model):
                 before, after = choices[key].get(before, before), choices[key].get(after, after)
             rows.append((labels.get(key, key), before, after))
         return rows
+
+
+class Job(models.Model):
+    """A piece of long work (an import today) run by the task worker, with its progress, so a
+    page never waits for it: the page shows the job and polls its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        REFUSED = "refused", _("未通过检查")
+        ERROR = "error", _("出错")
+
+    kind = models.CharField(_("类型"), max_length=60)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    file = models.FileField(_("文件"), upload_to="jobs/%Y/%m/", blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.ERROR)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -73,7 +73,7 @@ def _decode(raw: bytes) -> str:
     raise ValidationError(_("无法识别文件编码，请另存为 UTF-8 的 CSV 或 .xlsx。"), code="bad_encoding")
 
 
-def read_sheet(upload: UploadedFile, *, required: list[str], optional: list[str] = ()) -> Sheet:  # type: ignore[assignment]
+def read_sheet(upload: File, *, required: list[str], optional: list[str] = ()) -> Sheet:  # type: ignore[assignment]
     """Read the first worksheet (or the CSV) into rows keyed by header. Raises SheetInvalid when a
     required column is missing, ValidationError when the file itself cannot be read."""
     suffix = check_sheet(upload)

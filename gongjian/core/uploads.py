@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -56,7 +57,7 @@ def clean_photo(upload: UploadedFile, *, max_bytes: int | None = None) -> Conten
     return ContentFile(out.getvalue(), name=f"{stem}.{PHOTO_FORMATS[fmt]}")
 
 
-def check_sheet(upload: UploadedFile) -> str:
+def check_sheet(upload: File) -> str:
     """Check an import sheet's type and size; returns its suffix (``.xlsx`` or ``.csv``)."""
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in SHEET_SUFFIXES:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.public_home, name="public-home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("audit/", views.audit_list, name="audit"),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
 ]

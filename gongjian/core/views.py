@@ -3,14 +3,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.core import policy
 from gongjian.core.figures import FigureContext, collect
 from gongjian.core.forms import AsOfForm, DateInput
-from gongjian.core.models import AuditEntry
+from gongjian.core.jobs import kind_of
+from gongjian.core.models import AuditEntry, Job
 from gongjian.core.ratelimit import ratelimit
 from gongjian.core.selectors import audit_content_types, audit_search
 from gongjian.pairings.selectors import campaign_current, campaign_progress
@@ -47,6 +48,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "core/dashboard.html",
         {"figures": figures, "form": form, "as_of": as_of, "nav": "dashboard"},
     )
+
+
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background job's progress; htmx asks again every second until it has finished."""
+    job = get_object_or_404(policy.restrict(Job.objects.all(), request.user, policy.VIEW), pk=pk)
+    kind = kind_of(job)
+    context = {
+        "job": job,
+        "kind": kind,
+        "message": kind.success(job.result["counts"]) if kind and job.status == Job.Status.DONE else "",
+        "import_errors": job.result.get("errors") if job.status == Job.Status.REFUSED else None,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "core/_job_progress.html", context)
+    return render(request, "core/job_detail.html", context)
 
 
 class AuditSearchForm(forms.Form):

@@ -9,7 +9,7 @@ class PairingsConfig(AppConfig):
 
     def ready(self) -> None:
         from gongjian.core import audit
-        from gongjian.pairings import figures, policies  # noqa: F401
+        from gongjian.pairings import figures, jobs, policies  # noqa: F401
 
         audit.register(self.get_model("Campaign"), exclude=("updated_at",))
         audit.register(self.get_model("Pairing"))

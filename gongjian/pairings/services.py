@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core import audit
+from gongjian.core.jobs import Progress
 from gongjian.core.sheets import RowError, SheetInvalid, read_sheet
 from gongjian.core.uploads import clean_photo
 from gongjian.pairings.models import Campaign, Pairing, Visit, VisitPhoto
@@ -102,8 +104,7 @@ PAIRING_COLUMNS = ["年度", "单位", "社区"]
 PAIRING_OPTIONAL = ["街道", "区", "备注"]
 
 
-@transaction.atomic
-def pairing_import(*, upload: UploadedFile) -> dict[str, int]:
+def pairing_import(*, upload: File, progress: Progress | None = None) -> dict[str, int]:
     """Import pairings from a sheet (年度, 单位, 社区; 街道 and 区 to tell apart communities of the
     same name; 备注). Every row is checked first; any bad row means nothing is written and every
     bad row is reported."""
@@ -118,7 +119,9 @@ def pairing_import(*, upload: UploadedFile) -> dict[str, int]:
     existing = set(Pairing.objects.values_list("campaign_id", "unit_id"))
     in_sheet: dict[tuple[int, int], int] = {}
     planned: list[tuple[Campaign, Unit, Place, str]] = []
-    for row in sheet.rows:
+    report = progress or (lambda done, total, stage: None)
+    for i, row in enumerate(sheet.rows):
+        report(i, len(sheet.rows), _("检查第 %(n)d 行") % {"n": row.number})
         before = len(errors)
         campaign = unit = community = None
         year = row.get("年度")
@@ -171,9 +174,11 @@ def pairing_import(*, upload: UploadedFile) -> dict[str, int]:
             planned.append((campaign, unit, community, row.get("备注")))
     if errors:
         raise SheetInvalid(errors)
-    for campaign, unit, community, note in planned:
-        pairing_create(campaign=campaign, unit=unit, community=community, note=note)
-    audit.record_event("pairings.imported", details={"file": upload.name, "created": len(planned)})
+    report(len(sheet.rows), len(sheet.rows), _("写入"))
+    with transaction.atomic():
+        for campaign, unit, community, note in planned:
+            pairing_create(campaign=campaign, unit=unit, community=community, note=note)
+        audit.record_event("pairings.imported", details={"file": upload.name, "created": len(planned)})
     return {"created": len(planned)}
 
 

@@ -31,7 +31,6 @@ from gongjian.pairings.services import (
     campaign_update,
     pairing_create,
     pairing_delete,
-    pairing_import,
     visit_create,
     visit_delete,
     visit_photo_delete,
@@ -146,10 +145,8 @@ def pairing_import_view(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     return import_page(
         request,
-        importer=pairing_import,
+        kind="pairings.import",
         template="pairings/pairing_import.html",
-        success=lambda r: _("导入完成：新增 %(n)d 个联点共建关系。") % {"n": r["created"]},
-        redirect_to="pairings:campaign-list",
         context={"columns": PAIRING_COLUMNS + PAIRING_OPTIONAL, "nav": "campaigns"},
     )
 

@@ -9,6 +9,6 @@ class PlacesConfig(AppConfig):
 
     def ready(self) -> None:
         from gongjian.core import audit
-        from gongjian.places import figures, policies  # noqa: F401
+        from gongjian.places import figures, jobs, policies  # noqa: F401
 
         audit.register(self.get_model("Place"), exclude=("path", "updated_at"))

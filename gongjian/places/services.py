@@ -5,13 +5,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, OuterRef, ProtectedError, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
 
 from gongjian.core import audit
+from gongjian.core.jobs import Progress
 from gongjian.core.sheets import RowError, SheetInvalid, read_sheet
 from gongjian.places.models import Place, PlaceKind
 
@@ -129,15 +130,15 @@ class _Node:
     touched: bool = False  # an existing place whose code or coordinates the sheet sets
 
 
-@transaction.atomic
-def place_import(*, upload: UploadedFile) -> dict[str, int]:
+def place_import(*, upload: File, progress: Progress | None = None) -> dict[str, int]:
     """Import places from a sheet with columns 区 街道 社区 小区 网格 楼栋 (and optional 编码 纬度 经度).
 
     Each row names a path from a district down; missing ancestors are created, existing ones are
     reused by name. The code and coordinates apply to the deepest place of the row. Every row is
     checked, against the sheet and against the stored tree, before anything is written: if any is
     bad, SheetInvalid lists them all and nothing is written. New places are written level by level
-    in bulk, each with its own audit entry. Returns counts of rows, created and existing places."""
+    in bulk, each with its own audit entry, in one transaction. ``progress(done, total, stage)``
+    hears how far the check has come. Returns counts of rows, created and existing places."""
     columns = [c for c, _k in IMPORT_LEVELS]
     sheet = read_sheet(upload, required=["区"], optional=columns[1:] + IMPORT_EXTRA)
     # The whole stored tree, by (parent id, name): one query instead of one per row and level.
@@ -149,7 +150,9 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
     codes_in_sheet: dict[str, tuple[int, _Node]] = {}
     errors: list[RowError] = []
     rows = 0
-    for row in sheet.rows:
+    report = progress or (lambda done, total, stage: None)
+    for i, row in enumerate(sheet.rows):
+        report(i, len(sheet.rows), _("检查第 %(n)d 行") % {"n": row.number})
         if not row.get("区"):
             errors.append(RowError(row.number, "区", _("不能为空。")))
             continue
@@ -220,7 +223,12 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
             rows += 1
     if errors:
         raise SheetInvalid(errors)
+    report(len(sheet.rows), len(sheet.rows), _("写入"))
+    with transaction.atomic():
+        return _place_import_write(nodes, name=upload.name or "", rows=rows)
 
+
+def _place_import_write(nodes: dict[tuple[int, str], "_Node"], *, name: str, rows: int) -> dict[str, int]:
     created: list[Place] = []
     for kind in PlaceKind.values:  # parents before children
         level = [n for n in nodes.values() if n.place is None and n.kind == kind]
@@ -260,5 +268,5 @@ def place_import(*, upload: UploadedFile) -> dict[str, int]:
             place.longitude = node.longitude if node.longitude is not None else place.longitude
             place.save()  # audited through the model signal
     existing = sum(1 for n in nodes.values() if n.place is not None) - len(created)
-    audit.record_event("places.imported", details={"file": upload.name, "created": len(created), "rows": rows})
+    audit.record_event("places.imported", details={"file": name, "created": len(created), "rows": rows})
     return {"created": len(created), "existing": existing, "rows": rows}

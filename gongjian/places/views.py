@@ -14,7 +14,7 @@ from gongjian.core.imports import import_page
 from gongjian.places.forms import PlaceForm
 from gongjian.places.models import Place
 from gongjian.places.selectors import place_children, place_counts_by_kind, place_list
-from gongjian.places.services import IMPORT_EXTRA, IMPORT_LEVELS, place_create, place_delete, place_import, place_update
+from gongjian.places.services import IMPORT_EXTRA, IMPORT_LEVELS, place_create, place_delete, place_update
 
 
 def _get(request: HttpRequest, pk: int, action: str = policy.VIEW) -> Place:
@@ -109,12 +109,8 @@ def import_sheet(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     return import_page(
         request,
-        importer=place_import,
+        kind="places.import",
         template="places/import.html",
-        success=lambda r: (
-            _("导入完成：%(rows)d 行，新增 %(created)d 个地点。") % {"rows": r["rows"], "created": r["created"]}
-        ),
-        redirect_to="places:tree",
         context={"columns": [c for c, _k in IMPORT_LEVELS] + IMPORT_EXTRA, "nav": "places"},
     )
 

@@ -111,14 +111,18 @@ def test_it_refuses_missing_columns_and_wrong_file_types(db):
         place_import(upload=SimpleUploadedFile("places.xlsx", b"not a zip"))
 
 
-def test_it_shows_the_bad_rows_on_the_import_page(client, city_admin):
+def test_it_shows_the_bad_rows_on_the_job_page(client, city_admin):
     client.force_login(city_admin)
-    response = client.post(reverse("places:import"), {"file": xlsx([HEADER, ["荷塘区", "", "月桂社区"]])})
-    assert response.status_code == 200
+    response = client.post(reverse("places:import"), {"file": xlsx([HEADER, ["荷塘区", "", "月桂社区"]])}, follow=True)
+    assert response.redirect_chain[0][0].startswith("/jobs/")
     html = response.content.decode()
+    assert 'data-status="refused"' in html
     assert "未导入任何数据" in html and "上一级“街道”为空" in html
-    response = client.post(reverse("places:import"), {"file": xlsx([HEADER, ["芦淞区", "贺家土街道", "大塘冲社区"]])})
-    assert response.status_code == 302
+    assert not Place.objects.filter(name="月桂社区").exists()
+    response = client.post(
+        reverse("places:import"), {"file": xlsx([HEADER, ["芦淞区", "贺家土街道", "大塘冲社区"]])}, follow=True
+    )
+    assert "导入完成：1 行，新增 3 个地点。" in response.content.decode()
     assert Place.objects.filter(name="大塘冲社区").exists()
 
 
