@@ -106,6 +106,11 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.ERROR)
 
     @property
+    def file_label(self) -> str:
+        """The uploaded file's own name, without the storage folders."""
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    @property
     def percent(self) -> int:
         if self.finished:
             return 100
