@@ -125,3 +125,25 @@ def test_it_shows_the_zhuzhou_demo_as_the_newspaper_told_it(page: Page, live_ser
     page.get_by_role("button", name="查看").click()
     expect(page.get_by_test_id("visited-of-paired")).to_have_text("58 / 111")
     shot(page, "campaign-2023")
+
+
+def test_it_imports_places_and_lists_every_bad_row(page: Page, live_server, world, city_admin, tmp_path):
+    from gongjian.places.tests.test_import import HEADER, xlsx
+
+    login(page, live_server, "wenmingban")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx([HEADER, ["芦淞区", "", "大塘冲社区"], ["", "贺家土街道"]]).read())
+    page.goto(f"{live_server.url}/places/import/")
+    page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(bad))
+    page.get_by_role("button", name="导入").click()
+    expect(page.get_by_test_id("import-errors")).to_contain_text("有 2 处错误，未导入任何数据。")
+    expect(page.get_by_test_id("import-errors").locator("tbody tr")).to_have_count(2)
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx([HEADER, ["芦淞区", "贺家土街道", "大塘冲社区"]]).read())
+    page.goto(f"{live_server.url}/places/import/")
+    page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(good))
+    page.get_by_role("button", name="导入").click()
+    expect(page.get_by_test_id("job")).to_contain_text("新增 3 个地点")
+    page.get_by_role("link", name="查看").click()
+    expect(page.get_by_test_id("place-tree")).to_contain_text("芦淞区")
