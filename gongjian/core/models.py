@@ -108,7 +108,7 @@ class Job(models.Model):
     @property
     def file_label(self) -> str:
         """The uploaded file's own name, without the storage folders."""
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        return (self.file.name or "").rsplit("/", 1)[-1]
 
     @property
     def percent(self) -> int:

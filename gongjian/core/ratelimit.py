@@ -14,6 +14,12 @@ from django.template.loader import render_to_string
 from gongjian.core.audit import client_ip
 
 
+def window_key(*, key: str, window: int, now: int | None = None) -> str:
+    """The cache key counting ``key``'s hits in the current window."""
+    now = int(time.time()) if now is None else now
+    return f"rl:{key}:{now - now % window}"
+
+
 def hit(*, key: str, limit: int, window: int) -> tuple[bool, int]:
     """Count one hit for ``key``; returns (allowed, seconds until the window resets). Always
     allowed when RATELIMIT_ENABLED is off."""
@@ -21,7 +27,7 @@ def hit(*, key: str, limit: int, window: int) -> tuple[bool, int]:
         return True, 0
     now = int(time.time())
     start = now - now % window
-    cache_key = f"rl:{key}:{start}"
+    cache_key = window_key(key=key, window=window, now=now)
     cache.add(cache_key, 0, timeout=window + 5)
     try:
         count = cache.incr(cache_key)

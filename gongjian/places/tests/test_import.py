@@ -1,5 +1,6 @@
 import csv
 import io
+from collections.abc import Sequence
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 HEADER = ["区", "街道", "社区", "小区", "网格", "楼栋", "编码", "纬度", "经度"]
 
 
-def xlsx(rows: list[list[object]], name: str = "places.xlsx") -> SimpleUploadedFile:
+def xlsx(rows: Sequence[Sequence[object]], name: str = "places.xlsx") -> SimpleUploadedFile:
     wb = Workbook()
     ws = wb.active
     for row in rows:
@@ -25,7 +26,7 @@ def xlsx(rows: list[list[object]], name: str = "places.xlsx") -> SimpleUploadedF
     return SimpleUploadedFile(name, buf.getvalue())
 
 
-def csv_file(rows: list[list[object]], encoding: str = "utf-8-sig") -> SimpleUploadedFile:
+def csv_file(rows: Sequence[Sequence[object]], encoding: str = "utf-8-sig") -> SimpleUploadedFile:
     buf = io.StringIO()
     csv.writer(buf).writerows(rows)
     return SimpleUploadedFile("places.csv", buf.getvalue().encode(encoding))
@@ -46,7 +47,7 @@ def test_it_imports_a_tree_reusing_existing_ancestors(db):
     # Each new place has its own audit entry, with who and what.
     assert AuditEntry.objects.filter(content_type__model="place", action="create").count() == 9
     daling = Place.objects.get(name="大岭社区")
-    assert daling.parent.name == "泰山路街道" and daling.code == "430211001"
+    assert daling.parent is not None and daling.parent.name == "泰山路街道" and daling.code == "430211001"
     assert str(daling.latitude) == "27.830000"
     building = Place.objects.get(name="1栋")
     assert [a.name for a in building.ancestors()] == [
