@@ -71,6 +71,9 @@ def test_it_marks_a_crash_as_an_error_and_writes_nothing(city_admin, monkeypatch
     assert job.status == Job.Status.ERROR and job.finished_at is not None
 
 
+# The worker closes its database connection between tasks, as a separate process should: that
+# needs a test outside the usual wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_it_queues_the_job_for_the_worker_and_returns_at_once(client, city_admin):
     client.force_login(city_admin)
