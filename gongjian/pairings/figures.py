@@ -1,8 +1,13 @@
+import datetime
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongjian.core.figures import Figure, FigureContext, figure
 from gongjian.pairings.selectors import campaign_current, campaign_progress, visits_per_week
+
+RED = "#b8322a"  # the site's red (site.css --red)
 
 
 @figure("pairings.progress", order=10)
@@ -31,7 +36,7 @@ def progress_figure(ctx: FigureContext) -> Figure | None:
                     ],
                 }
             ],
-            "color": ["#c0392b", "#e5e7eb"],
+            "color": [RED, "#e5e7eb"],
             "tooltip": {"trigger": "item"},
         },
     )
@@ -52,11 +57,16 @@ def visits_per_week_figure(ctx: FigureContext) -> Figure | None:
         detail=_("%(year)s 年 %(weeks)d 周，最近一周 %(last)d 次")
         % {"year": campaign.year, "weeks": len(weeks), "last": weeks[-1][1] if weeks else 0},
         url=reverse("pairings:visit-list"),
-        chart={
-            "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w, _n in weeks]},
-            "yAxis": {"type": "value", "minInterval": 1},
-            "series": [{"type": "bar", "data": [n for _w, n in weeks], "itemStyle": {"color": "#c0392b"}}],
-            "tooltip": {"trigger": "axis"},
-            "grid": {"left": 36, "right": 12, "top": 16, "bottom": 28},
-        },
+        chart=weekly_visits_chart(weeks),
     )
+
+
+def weekly_visits_chart(weeks: list[tuple[datetime.date, int]]) -> dict[str, Any]:
+    """The ECharts option for visits per week (the dashboard card and the campaign page)."""
+    return {
+        "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w, _n in weeks]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "bar", "name": _("走访次数"), "data": [n for _w, n in weeks], "itemStyle": {"color": RED}}],
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 12, "top": 16, "bottom": 28},
+    }

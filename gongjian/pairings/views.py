@@ -14,6 +14,7 @@ from gongjian.core import policy
 from gongjian.core.exports import xlsx_response
 from gongjian.core.forms import AsOfForm, submit
 from gongjian.core.imports import import_page
+from gongjian.pairings.figures import weekly_visits_chart
 from gongjian.pairings.forms import CampaignForm, PairingForm, VisitFilterForm, VisitForm
 from gongjian.pairings.models import Campaign, Pairing, Visit, VisitPhoto
 from gongjian.pairings.selectors import (
@@ -66,15 +67,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = AsOfForm(initial={"as_of": as_of})
     progress = campaign_progress(campaign=campaign, as_of=as_of)
     weeks = visits_per_week(campaign=campaign, as_of=as_of)
-    chart = {
-        "xAxis": {"type": "category", "data": [w.strftime("%m-%d") for w, _n in weeks]},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [
-            {"type": "bar", "name": _("走访次数"), "data": [n for _w, n in weeks], "itemStyle": {"color": "#b8322a"}}
-        ],
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 40, "right": 12, "top": 16, "bottom": 28},
-    }
+    chart = weekly_visits_chart(weeks)
     rows = pairing_status_rows(user=request.user, campaign=campaign, as_of=as_of)
     status = request.GET.get("status", "")
     if status == "visited":
