@@ -364,19 +364,13 @@ UNSET: Any = None
 
 def get_visible[M: models.Model](request: HttpRequest, queryset: QuerySet[M], pk: int) -> M:
     """The object ``pk`` among those the user may view, else 404 (rows outside their scope do not exist for them)."""
-    obj = policy.restrict(queryset, request.user, policy.VIEW).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
+    return policy.get_object(queryset, request.user, pk)
 
 
 def get_for[M: models.Model](request: HttpRequest, queryset: QuerySet[M], pk: int, action: str) -> M:
     """The object ``pk`` for ``action``: 404 if the user may not even see it, 403 if they may see
     but not act on it."""
-    obj = get_visible(request, queryset, pk)
-    if not policy.can(request.user, action, obj):
-        raise PermissionDenied
-    return obj
+    return policy.get_object(queryset, request.user, pk, action)
 
 
 def get_ref[M: models.Model](request: HttpRequest, queryset: QuerySet[M], pk: int, *, field: str) -> M:

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
+from django.http import Http404
 
 VIEW = "view"
 ADD = "add"
@@ -88,6 +90,18 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may perform ``action`` on ``obj`` (asks the same rule as :func:`restrict`)."""
     manager = type(obj)._default_manager
     return restrict(manager.filter(pk=obj.pk), user, action).exists()
+
+
+def get_object[M: models.Model](queryset: QuerySet[M], user: Any, pk: Any, action: str = VIEW) -> M:
+    """The object ``pk`` for ``action``, for pages and the API alike: Http404 if the user may not
+    even see it (rows outside their scope do not exist for them), PermissionDenied if they may
+    see it but not perform ``action``."""
+    obj = restrict(queryset, user, VIEW).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if action != VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
 
 
 def is_city_admin(user: Any) -> bool:

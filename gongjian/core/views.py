@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A background job's progress; htmx asks again every second until it has finished."""
-    job = get_object_or_404(policy.restrict(Job.objects.all(), request.user, policy.VIEW), pk=pk)
+    job = policy.get_object(Job.objects.all(), request.user, pk)
     kind = kind_of(job)
     context = {
         "job": job,

@@ -58,7 +58,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A campaign's progress as of any date: units that have visited out of all paired units,
     visits per week, and (for those who may see them) each pairing's visits."""
-    campaign = get_object_or_404(policy.restrict(Campaign.objects.all(), request.user, policy.VIEW), pk=pk)
+    campaign = policy.get_object(Campaign.objects.all(), request.user, pk)
     form = AsOfForm(request.GET or None)
     as_of = campaign_default_as_of(campaign)
     if form.is_valid() and form.cleaned_data["as_of"]:
@@ -215,7 +215,7 @@ def visit_export(request: HttpRequest) -> HttpResponse:
 
 def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Each pairing the user may see, with its visits as of a date, as .xlsx."""
-    campaign = get_object_or_404(policy.restrict(Campaign.objects.all(), request.user, policy.VIEW), pk=pk)
+    campaign = policy.get_object(Campaign.objects.all(), request.user, pk)
     form = AsOfForm(request.GET or None)
     as_of = (
         form.cleaned_data["as_of"]
@@ -271,17 +271,8 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 
 
 def _visit(request: HttpRequest, pk: int, action: str = policy.VIEW) -> Visit:
-    visit = get_object_or_404(
-        policy.restrict(
-            Visit.objects.select_related("pairing__unit", "pairing__community", "pairing__campaign"),
-            request.user,
-            policy.VIEW,
-        ),
-        pk=pk,
-    )
-    if action != policy.VIEW and not policy.can(request.user, action, visit):
-        raise PermissionDenied
-    return visit
+    visits = Visit.objects.select_related("pairing__unit", "pairing__community", "pairing__campaign")
+    return policy.get_object(visits, request.user, pk, action)
 
 
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -334,7 +325,7 @@ def visit_photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a visit photo to those who may see the visit (photos are not public files)."""
-    photo = get_object_or_404(policy.restrict(VisitPhoto.objects.all(), request.user, policy.VIEW), pk=pk)
+    photo = policy.get_object(VisitPhoto.objects.all(), request.user, pk)
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError as exc:

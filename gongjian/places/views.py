@@ -3,7 +3,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -18,10 +18,7 @@ from gongjian.places.services import IMPORT_EXTRA, IMPORT_LEVELS, place_create, 
 
 
 def _get(request: HttpRequest, pk: int, action: str = policy.VIEW) -> Place:
-    place = get_object_or_404(policy.restrict(Place.objects.all(), request.user, policy.VIEW), pk=pk)
-    if action != policy.VIEW and not policy.can(request.user, action, place):
-        raise PermissionDenied
-    return place
+    return policy.get_object(Place.objects.all(), request.user, pk, action)
 
 
 def tree(request: HttpRequest) -> HttpResponse:
