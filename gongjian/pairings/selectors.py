@@ -10,6 +10,7 @@ from django.utils import timezone
 from gongjian.core import policy
 from gongjian.pairings.models import Campaign, Pairing, Visit
 from gongjian.pairings.policies import REPORT, VIEW_VISITS
+from gongjian.units.models import Unit
 
 
 def campaign_current() -> Campaign | None:
@@ -145,6 +146,12 @@ def visit_list(
     if led_by_head is not None:
         qs = qs.filter(led_by_head=led_by_head)
     return qs
+
+
+def visit_units(*, user: Any) -> QuerySet[Unit]:
+    """Units whose visits the user may see (for the visit list's unit filter)."""
+    pairings = policy.restrict(Pairing.objects.all(), user, VIEW_VISITS)
+    return Unit.objects.filter(pk__in=pairings.values("unit_id")).order_by("id")
 
 
 def reportable_pairings(*, user: Any, campaign: Campaign | None = None) -> QuerySet[Pairing]:

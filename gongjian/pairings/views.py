@@ -4,7 +4,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from gongjian.pairings.selectors import (
     pairing_status_rows,
     reportable_pairings,
     visit_list,
+    visit_units,
     visits_per_week,
 )
 from gongjian.pairings.services import (
@@ -37,7 +37,6 @@ from gongjian.pairings.services import (
     visit_photo_delete,
     visit_update,
 )
-from gongjian.units.selectors import unit_list
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -146,11 +145,7 @@ def pairing_import_view(request: HttpRequest) -> HttpResponse:
 
 def _visit_filters(request: HttpRequest) -> tuple[VisitFilterForm, Any]:
     """The visit filter form and the scoped, filtered visits (shared by the list and its export)."""
-    units = unit_list(user=request.user)
-    if not policy.is_city_admin(request.user):
-        scope = policy.scope_for(request.user)
-        units = units.filter(Q(pk__in=scope.unit_ids) | Q(pairings__community_id__in=scope.community_ids)).distinct()
-    form = VisitFilterForm(request.GET or None, units=units)
+    form = VisitFilterForm(request.GET or None, units=visit_units(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     visits = visit_list(
         user=request.user,

@@ -11,6 +11,7 @@ from gongjian.core.forms import submit
 from gongjian.pairings.selectors import pairing_list
 from gongjian.units.forms import UnitFilterForm, UnitForm
 from gongjian.units.models import Unit
+from gongjian.units.policies import VIEW_MEMBERS
 from gongjian.units.selectors import unit_liaisons, unit_list
 from gongjian.units.services import unit_create, unit_update
 
@@ -38,9 +39,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units/detail.html",
         {
             "unit": unit,
-            "liaisons": unit_liaisons(unit=unit)
-            if policy.is_city_admin(request.user) or unit.pk in policy.scope_for(request.user).unit_ids
-            else None,
+            "liaisons": unit_liaisons(unit=unit) if policy.can(request.user, VIEW_MEMBERS, unit) else None,
             "pairings": pairing_list(user=request.user, unit_id=unit.pk),
             "can_edit": policy.can(request.user, policy.CHANGE, unit),
             "nav": "units",
