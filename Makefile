@@ -41,8 +41,12 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy gongjian
 
+# The project's messages live in gongjian/locale; each domain app keeps its own in <app>/locale.
+APPS_WITH_LOCALE := cases open311 volunteers rolemodels cobuilding
 messages: setup
-	cd gongjian && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "demo/*" && ../$(BIN)/python ../manage.py compilemessages
+	cd gongjian && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "demo/*" $(foreach a,$(APPS_WITH_LOCALE),-i "$(a)/*")
+	for a in $(APPS_WITH_LOCALE); do (cd gongjian/$$a && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete) || exit 1; done
+	$(BIN)/python manage.py compilemessages --ignore .venv
 
 clean:
 	rm -rf $(VENV) var

@@ -4,10 +4,14 @@ Authentication is a bearer token (``POST /api/auth/token``) or the browser's ses
 CSRF token on unsafe methods); every error has the shape described in :mod:`gongjian.core.api`."""
 
 from gongjian.accounts.api import router as accounts_router
+from gongjian.cases.api import router as cases_router
+from gongjian.cobuilding.api import router as cobuilding_router
 from gongjian.core.api import GongjianAPI
 from gongjian.pairings.api import router as pairings_router
 from gongjian.places.api import router as places_router
+from gongjian.rolemodels.api import router as rolemodels_router
 from gongjian.units.api import router as units_router
+from gongjian.volunteers.api import router as volunteers_router
 
 api = GongjianAPI(
     title="Gongjian API",
@@ -23,3 +27,7 @@ api.add_router("", accounts_router)
 api.add_router("/places", places_router)
 api.add_router("/units", units_router)
 api.add_router("", pairings_router)
+api.add_router("/cases", cases_router)
+api.add_router("/volunteers", volunteers_router)
+api.add_router("/rolemodels", rolemodels_router)
+api.add_router("/cobuilding", cobuilding_router)

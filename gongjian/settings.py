@@ -18,6 +18,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Demo mode creates the demo accounts (password known to everybody); never on in production.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 SITE_NAME = env.str("SITE_NAME", default="株洲市文明城市创建共建平台")
+# The address people reach the site at, for links in emails, QR codes and documents.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +39,11 @@ INSTALLED_APPS = [
     "gongjian.places",
     "gongjian.units",
     "gongjian.pairings",
+    "gongjian.cases",
+    "gongjian.open311",
+    "gongjian.volunteers",
+    "gongjian.rolemodels",
+    "gongjian.cobuilding",
 ]
 
 MIDDLEWARE = [
@@ -199,3 +206,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+
+# ---- cases (issue 3) ----
+
+# ---- open311 (issue 3) ----
+
+# ---- volunteers (issue 5) ----
+
+# ---- rolemodels (issue 6) ----
+
+# ---- cobuilding (issue 4) ----

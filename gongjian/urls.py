@@ -15,6 +15,11 @@ urlpatterns = [
     path("places/", include("gongjian.places.urls")),
     path("units/", include("gongjian.units.urls")),
     path("", include("gongjian.pairings.urls")),
+    path("cases/", include("gongjian.cases.urls")),
+    path("open311/", include("gongjian.open311.urls")),
+    path("volunteers/", include("gongjian.volunteers.urls")),
+    path("rolemodels/", include("gongjian.rolemodels.urls")),
+    path("cobuilding/", include("gongjian.cobuilding.urls")),
 ]
 
 admin.site.site_header = settings.SITE_NAME

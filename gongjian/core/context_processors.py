@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from gongjian.core import policy
+from gongjian.core.notify import unread_count
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -14,4 +15,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "DEMO_MODE": settings.DEMO_MODE,
         "scope": scope,
         "is_city_admin": scope.is_city_admin,
+        "unread_notifications": unread_count(user),
     }

@@ -3,15 +3,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from gongjian.core import policy
 from gongjian.core.figures import FigureContext, collect
 from gongjian.core.forms import AsOfForm, DateInput
 from gongjian.core.jobs import kind_of
-from gongjian.core.models import AuditEntry, Job
+from gongjian.core.models import AuditEntry, Job, Notification
 from gongjian.core.ratelimit import ratelimit
 from gongjian.core.selectors import audit_content_types, audit_search
 from gongjian.pairings.selectors import campaign_current, campaign_progress
@@ -105,3 +107,27 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         entries = entries.none()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"form": form, "page_obj": page, "nav": "audit"})
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's notifications, newest first; unread ones stand out."""
+    qs = Notification.objects.filter(recipient=request.user)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page_obj": page, "nav": "notifications"})
+
+
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and go where it points (only within this site)."""
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    target = note.url if url_has_allowed_host_and_scheme(note.url, allowed_hosts=None) and note.url else None
+    return redirect(target or "core:notifications")
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("core:notifications")

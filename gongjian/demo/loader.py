@@ -3,6 +3,7 @@ and audited like any other write. The result is the same on every run: random ch
 ``random.Random(2023)``."""
 
 import datetime
+import importlib
 import io
 import random
 import zlib
@@ -46,6 +47,34 @@ class DemoSummary:
     visited_units: dict[int, int] = field(default_factory=dict)
     accounts: list[str] = field(default_factory=list)
     accounts_existing: list[str] = field(default_factory=list)
+    # One line per app demo step ("cases: 240 cases, 31 categories"), printed by load_demo.
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DemoContext:
+    """What the base demo created, handed to each app's ``demo.load(ctx)`` in :data:`APP_STEPS` order."""
+
+    rng: random.Random
+    places: dict[str, Place]  # every place above the buildings, by name
+    units: dict[str, Unit]  # by short name
+    campaigns: dict[int, Campaign]  # by year
+    pairings: dict[int, dict[str, Pairing]]  # by year, then unit short name
+    # The demo accounts by username (empty when accounts are not created: DEMO_MODE off).
+    users: dict[str, User]
+    create_accounts: bool
+    summary: DemoSummary
+
+
+# Each app's demo step, in dependency order: cases before the co-building work that settles them,
+# volunteers before the scorecard that counts their service.
+APP_STEPS = [
+    "gongjian.cases.demo",
+    "gongjian.open311.demo",
+    "gongjian.volunteers.demo",
+    "gongjian.rolemodels.demo",
+    "gongjian.cobuilding.demo",
+]
 
 
 def database_is_empty() -> bool:
@@ -71,6 +100,20 @@ def load_demo(*, create_accounts: bool) -> DemoSummary:
         _load_visits(summary, rng, pairings=pairings, campaigns=campaigns)
         if create_accounts:
             _load_accounts(summary, units=units, places=places)
+        ctx = DemoContext(
+            rng=rng,
+            places=places,
+            units=units,
+            campaigns=campaigns,
+            pairings=pairings,
+            users={u.username: u for u in User.objects.filter(username__in=[a[0] for a in data.DEMO_ACCOUNTS])}
+            if create_accounts
+            else {},
+            create_accounts=create_accounts,
+            summary=summary,
+        )
+        for step in APP_STEPS:
+            importlib.import_module(step).load(ctx)
         audit.record_event(
             "demo.loaded",
             details={"units": summary.units, "pairings": summary.pairings, "visits": summary.visits},

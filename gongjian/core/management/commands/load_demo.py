@@ -55,6 +55,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  units: {summary.units}; campaigns: {summary.campaigns}")
         self.stdout.write(f"  pairings: {pairings}")
         self.stdout.write(f"  visits: {visits}")
+        for app, line in summary.extra.items():
+            self.stdout.write(f"  {app}: {line}")
         if not settings.DEMO_MODE:
             self.stdout.write("  DEMO_MODE is off: demo accounts skipped.")
             return

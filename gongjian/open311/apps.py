@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class Open311Config(AppConfig):
+    name = "gongjian.open311"
+    label = "open311"
+    verbose_name = _("Open311 接口")
+
+    def ready(self) -> None:
+        # Import here the modules that register things (policies, figures, jobs, score parts).
+        pass
