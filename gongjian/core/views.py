@@ -111,7 +111,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The signed-in user's notifications, newest first; unread ones stand out."""
-    qs = Notification.objects.filter(recipient=request.user)
+    qs = Notification.objects.filter(recipient_id=request.user.pk)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "core/notification_list.html", {"page_obj": page, "nav": "notifications"})
 
@@ -119,7 +119,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go where it points (only within this site)."""
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    note = get_object_or_404(Notification, pk=pk, recipient_id=request.user.pk)
     if note.read_at is None:
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])
@@ -129,5 +129,5 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("core:notifications")
