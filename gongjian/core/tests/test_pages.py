@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from gongjian.core.figures import registered_keys
 from gongjian.pairings.services import visit_create
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,9 @@ def test_it_shows_every_figure_to_the_city_admin_as_of_a_date(client, visits, ci
     client.force_login(city_admin)
     response = client.get(reverse("core:dashboard"), {"as_of": "2023-05-09"})
     figures = {f.key: f for f in response.context["figures"]}
-    assert list(figures) == ["pairings.progress", "pairings.visits_per_week", "places.communities"]
+    # Other apps add their own figures; these are the foundation's, in their order.
+    foundation = [k for k in figures if k.split(".")[0] in ("pairings", "places")]
+    assert foundation == ["pairings.progress", "pairings.visits_per_week", "places.communities"]
     assert figures["pairings.progress"].value == "1 / 2"
     assert figures["pairings.visits_per_week"].value == "2"
     # The charts travel as JSON for the static script, never as inline script.
@@ -37,7 +40,6 @@ def test_it_leaves_out_admin_figures_for_a_liaison(client, visits, chengfa_liais
 @pytest.mark.parametrize(
     ("name", "limit"),
     [
-        ("core:dashboard", 14),
         ("units:list", 10),
         ("places:tree", 10),
         ("core:audit", 12),
@@ -48,6 +50,15 @@ def test_it_pins_the_query_count_of_list_pages(client, visits, city_admin, djang
     client.force_login(city_admin)
     with django_assert_max_num_queries(limit):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_it_bounds_the_dashboard_queries_by_figure_not_by_rows(
+    client, visits, city_admin, django_assert_max_num_queries
+):
+    # Each figure may take a few aggregate queries, never one per unit, visit or case.
+    client.force_login(city_admin)
+    with django_assert_max_num_queries(8 + 4 * len(registered_keys())):
+        assert client.get(reverse("core:dashboard")).status_code == 200
 
 
 def test_it_answers_unknown_api_paths_in_the_api_error_shape(client, world):
