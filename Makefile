@@ -25,9 +25,11 @@ run: setup
 	DEMO_MODE=true $(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "Gongjian: http://127.0.0.1:$(PORT)/  (demo accounts: see README)"
-	@# The task worker (imports and other long work) runs beside the web server and stops with it.
+	@# The task worker (imports and other long work) and the scheduler (deadline warnings, reminders)
+	@# run beside the web server and stop with it.
 	trap 'kill 0' INT TERM EXIT; \
 	DEMO_MODE=true $(BIN)/python manage.py db_worker --queue-name '*' & \
+	DEMO_MODE=true $(BIN)/python manage.py periodic & \
 	DEMO_MODE=true $(BIN)/gunicorn gongjian.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips=127.0.0.1
 
