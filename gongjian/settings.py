@@ -194,6 +194,10 @@ SECURE_CSP = {
 # database-backed queue of django-tasks-db, run by `manage.py db_worker` (started by `make run`).
 TASKS = {"default": {"BACKEND": env.str("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
+# Scheduled work run by `manage.py periodic` (started by `make run`): (command, seconds between runs).
+# Each app adds its own below, in its section.
+PERIODIC_COMMANDS: list[tuple[str, int]] = []
+
 MAILERS = {"default": {"BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongjian@localhost")
 
@@ -209,11 +213,68 @@ LOGGING = {
 
 
 # ---- cases (issue 3) ----
+# Case numbers: prefix + local date + five digits (ZZ2023050900012).
+CASES_NUMBER_PREFIX = env.str("CASES_NUMBER_PREFIX", default="ZZ")
+# The deadline job warns whoever holds a case this many hours before its deadline, and closes a
+# verified case nobody rated after CASES_AUTO_CLOSE_HOURS.
+CASES_WARN_HOURS = env.int("CASES_WARN_HOURS", default=4)
+CASES_AUTO_CLOSE_HOURS = env.int("CASES_AUTO_CLOSE_HOURS", default=72)
+# Map tiles for the case map, e.g. https://tiles.example.cn/{z}/{x}/{y}.png. Empty: no tiles, the
+# markers are drawn on a plain background (the city's network may be closed).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+if MAP_TILE_URL:
+    # The tile host (a {s}.host.example subdomain pattern becomes *.host.example) may serve images.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+    SECURE_CSP["img-src"].append(  # type: ignore[attr-defined]
+        f"{_tiles.scheme}://{_tiles.netloc}"
+    )
 
 # ---- open311 (issue 3) ----
+# GeoReport v2 at /open311/v2/. This endpoint serves one jurisdiction: a request naming another
+# jurisdiction_id gets 404; leaving it out is fine.
+OPEN311_JURISDICTION_ID = env.str("OPEN311_JURISDICTION_ID", default="zhuzhou.gov.cn")
+OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="株洲市文明办 · " + DEFAULT_FROM_EMAIL)
+OPEN311_KEY_SERVICE = env.str(
+    "OPEN311_KEY_SERVICE", default="提交诉求须携带 api_key：请向株洲市文明办申请，由城市管理员在“Open311 密钥”页签发。"
+)
+# When this endpoint's behaviour last changed (discovery's changeset, a W3C datetime).
+OPEN311_CHANGESET = env.str("OPEN311_CHANGESET", default="2026-11-25T00:00:00+08:00")
+# Requests per minute: POSTs per client address and per api_key, GETs per client address.
+OPEN311_POST_LIMIT_PER_CLIENT = env.int("OPEN311_POST_LIMIT_PER_CLIENT", default=30)
+OPEN311_POST_LIMIT_PER_KEY = env.int("OPEN311_POST_LIMIT_PER_KEY", default=300)
+OPEN311_GET_LIMIT_PER_CLIENT = env.int("OPEN311_GET_LIMIT_PER_CLIENT", default=120)
 
 # ---- volunteers (issue 5) ----
+# Phone and ID numbers of volunteers are encrypted with a key derived from this (SECRET_KEY if empty).
+VOLUNTEER_DATA_KEY = env.str("VOLUNTEER_DATA_KEY", default="")
+# Cumulative approved hours for one to five stars.
+VOLUNTEER_STAR_HOURS = env.list("VOLUNTEER_STAR_HOURS", cast=int, default=[100, 300, 600, 1000, 1500])
+# The check-in QR code changes every this many seconds; the previous code stays valid one step more.
+VOLUNTEER_QR_STEP_SECONDS = env.int("VOLUNTEER_QR_STEP_SECONDS", default=60)
+# Reminders to party members who have not yet served go out in the month's last this many days.
+VOLUNTEER_REMIND_LAST_DAYS = env.int("VOLUNTEER_REMIND_LAST_DAYS", default=7)
 
 # ---- rolemodels (issue 6) ----
+# Phones are stored only as HMAC-SHA256 with this key; voter tokens are signed with SECRET_KEY.
+ROLEMODELS_PHONE_KEY = env.str("ROLEMODELS_PHONE_KEY", default="insecure-phone-hash-key-change-me")
+# The class that sends one-time codes (send(phone, message)); the console sender prints them.
+ROLEMODELS_SMS_SENDER = env.str("ROLEMODELS_SMS_SENDER", default="gongjian.rolemodels.sms.ConsoleSender")
+ROLEMODELS_CODE_TTL_SECONDS = env.int("ROLEMODELS_CODE_TTL_SECONDS", default=600)
+ROLEMODELS_CODE_MAX_ATTEMPTS = env.int("ROLEMODELS_CODE_MAX_ATTEMPTS", default=5)
+# Codes per phone per hour and per client address per hour.
+ROLEMODELS_CODES_PER_PHONE = env.int("ROLEMODELS_CODES_PER_PHONE", default=5)
+ROLEMODELS_CODES_PER_ADDRESS = env.int("ROLEMODELS_CODES_PER_ADDRESS", default=20)
+# Votes per minute per voter and per client address before a challenge question is asked.
+ROLEMODELS_VOTES_PER_VOTER_MINUTE = env.int("ROLEMODELS_VOTES_PER_VOTER_MINUTE", default=20)
+ROLEMODELS_VOTES_PER_ADDRESS_MINUTE = env.int("ROLEMODELS_VOTES_PER_ADDRESS_MINUTE", default=60)
+# Seconds live counts stay cached, and round settings stay in each process's memory.
+ROLEMODELS_COUNT_CACHE_SECONDS = env.int("ROLEMODELS_COUNT_CACHE_SECONDS", default=15)
+ROLEMODELS_ROUND_CACHE_SECONDS = env.int("ROLEMODELS_ROUND_CACHE_SECONDS", default=5)
 
 # ---- cobuilding (issue 4) ----
+# The scorecard: this many visits (and commendations) in a campaign earn the part's full marks.
+COBUILDING_VISITS_FULL_MARKS = env.int("COBUILDING_VISITS_FULL_MARKS", default=4)
+COBUILDING_COMMENDATIONS_FULL_MARKS = env.int("COBUILDING_COMMENDATIONS_FULL_MARKS", default=2)
