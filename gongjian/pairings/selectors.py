@@ -160,3 +160,16 @@ def reportable_pairings(*, user: Any, campaign: Campaign | None = None) -> Query
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return qs.order_by("-campaign__year", "unit__id")
+
+
+def visit_counts_by_unit(*, campaign: Campaign, as_of: datetime.date | None = None) -> dict[int, tuple[int, int]]:
+    """For every unit paired in the campaign: (visits, visits the head led), up to ``as_of``
+    (inclusive; all when None). One query whatever the number of units; not scoped (the
+    scorecard publishes these counts)."""
+    cond = Q(visits__visited_on__lte=as_of) if as_of else Q()
+    rows = (
+        Pairing.objects.filter(campaign=campaign)
+        .values("unit_id")
+        .annotate(n=Count("visits", filter=cond), head=Count("visits", filter=cond & Q(visits__led_by_head=True)))
+    )
+    return {r["unit_id"]: (r["n"], r["head"]) for r in rows}
