@@ -8,5 +8,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("诉求办理")
 
     def ready(self) -> None:
-        # Import here the modules that register things (policies, figures, jobs, score parts).
-        pass
+        from gongjian.cases import figures, jobs, policies, scores  # noqa: F401
+        from gongjian.core import audit
+
+        # Cases themselves are audited by their services (one "cases.<step>" event per step);
+        # the catalogue is edited in the admin, so every change of it is recorded here.
+        audit.register(self.get_model("Category"), exclude=("updated_at",))
