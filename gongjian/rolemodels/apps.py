@@ -8,5 +8,15 @@ class RolemodelsConfig(AppConfig):
     verbose_name = _("先进典型")
 
     def ready(self) -> None:
-        # Import here the modules that register things (policies, figures, jobs, score parts).
-        pass
+        from gongjian.core import audit
+        from gongjian.rolemodels import figures, policies  # noqa: F401
+
+        audit.register(self.get_model("Nomination"), exclude=("updated_at",))
+        audit.register(self.get_model("NominationPhoto"), exclude=("width", "height"))
+        audit.register(self.get_model("Round"), exclude=("updated_at",))
+        audit.register(self.get_model("RoundCandidate"), exclude=("votes", "excluded_votes", "counted_at"))
+        audit.register(self.get_model("Comment"))
+        audit.register(self.get_model("Quarantine"))
+        # Votes, voters' codes: their own rows are the record (a vote is never changed but by a
+        # quarantine, which is audited); a trail entry per vote would double the write load.
+        audit.register(self.get_model("Voter"), exclude=("phone_hash",))
