@@ -8,5 +8,8 @@ class Open311Config(AppConfig):
     verbose_name = _("Open311 接口")
 
     def ready(self) -> None:
-        # Import here the modules that register things (policies, figures, jobs, score parts).
-        pass
+        from gongjian.core import audit
+        from gongjian.open311 import policies  # noqa: F401
+
+        # The hash is a secret's fingerprint and last use changes all the time: neither is audited.
+        audit.register(self.get_model("ApiKey"), exclude=("key_hash", "last_used_at"))
