@@ -260,6 +260,7 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
     entries = sel.contribution_list(
         user=request.user, campaign=campaign, kind=kind if kind in ContributionKind.values else ""
     )
+    editable = set(sel.reportable_pairings(user=request.user).values_list("pk", flat=True))
     return render(
         request,
         "cobuilding/ledger_list.html",
@@ -270,7 +271,8 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
             "kinds": ContributionKind.choices,
             "page_obj": Paginator(entries, 50).get_page(request.GET.get("page")),
             "sum": sel.contribution_sum(entries),
-            "can_report": sel.reportable_pairings(user=request.user).exists(),
+            "can_report": bool(editable),
+            "editable": editable,
             "nav": "cobuilding",
         },
     )
