@@ -1,0 +1,249 @@
+"""Pages: public sign-up and activities, the QR check-in flow, approval, statement and its
+verification, exports with masked numbers, and who may see what."""
+
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from gongjian.volunteers import checkin
+from gongjian.volunteers.models import ServiceRecord, Statement, Volunteer
+from gongjian.volunteers.services import attendance_mark, record_approve
+from gongjian.volunteers.tests.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def on_the_day():
+    with time_machine.travel(at(20, 9, 5), tick=False):
+        yield
+
+
+def test_anyone_sees_activities_and_an_activity(client, activity, on_the_day):
+    response = client.get(reverse("volunteers:activity-list"))
+    assert response.status_code == 200 and "北岭社区文明实践微服务" in response.text
+    response = client.get(reverse("volunteers:activity-detail", args=[activity.pk]))
+    assert response.status_code == 200 and "注册志愿者并报名" in response.text
+    assert "报名与候补" not in response.text  # the organiser's part is not shown
+
+
+def test_anonymous_cannot_reach_the_volunteer_list_or_the_qr_code(client, activity):
+    for name, args in [
+        ("volunteers:list", []),
+        ("volunteers:activity-qr", [activity.pk]),
+        ("volunteers:compliance", []),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_person_registers_and_is_signed_in(client, world):
+    response = client.post(
+        reverse("volunteers:register"),
+        {
+            "name": "张新",
+            "phone": "13607330088",
+            "id_number": "",
+            "is_party_member": "on",
+            "unit": world["chengfa"].pk,
+            "community": world["beiling"].pk,
+            "username": "zhangxin",
+            "password": "a-long-pass-2023",
+        },
+    )
+    assert response.status_code == 302, response.text
+    volunteer = Volunteer.objects.get(name="张新")
+    assert volunteer.user.username == "zhangxin" and volunteer.is_party_member and volunteer.source == "self"
+    me = client.get(reverse("volunteers:me"))
+    assert "13607330088" in me.text  # in full, on their own page
+
+
+def test_registration_errors_name_the_field_and_change_nothing(client, world, volunteer):
+    response = client.post(
+        reverse("volunteers:register"),
+        {"name": "重复", "phone": "13807330001", "username": "dup", "password": "a-long-pass-2023"},
+    )
+    assert response.status_code == 200 and "该手机号已登记为志愿者" in response.text
+    assert not Volunteer.objects.filter(name="重复").exists()
+    from gongjian.accounts.models import User
+
+    assert not User.objects.filter(username="dup").exists()
+
+
+def test_numbers_are_masked_everywhere_but_the_own_page(client, volunteer, chengfa_liaison, city_admin, volunteer_user):
+    for user in (chengfa_liaison, city_admin):
+        client.force_login(user)
+        page = client.get(reverse("volunteers:detail", args=[volunteer.pk])).text
+        assert "138****0001" in page and "13807330001" not in page
+        listing = client.get(reverse("volunteers:list")).text
+        assert "138****0001" in listing and "13807330001" not in listing
+        export = client.get(reverse("volunteers:export"))
+        ws = load_workbook(io.BytesIO(export.content)).active
+        cells = [str(c.value) for row in ws.iter_rows() for c in row]
+        assert "138****0001" in cells and "13807330001" not in " ".join(cells)
+        assert volunteer.id_number_masked in cells
+    client.force_login(volunteer_user)
+    assert "13807330001" in client.get(reverse("volunteers:me")).text
+
+
+def test_another_units_liaison_cannot_see_a_members_record(
+    client, volunteer, gongdian_liaison, activity, chengfa_liaison
+):
+    attendance_mark(
+        activity=activity,
+        volunteer=volunteer,
+        checked_in_at=at(20, 9),
+        checked_out_at=at(20, 11),
+        actor=chengfa_liaison,
+        now=at(21, 9),
+    )
+    record = ServiceRecord.objects.get()
+    client.force_login(gongdian_liaison)
+    assert client.get(reverse("volunteers:detail", args=[volunteer.pk])).status_code == 404
+    assert "李志愿" not in client.get(reverse("volunteers:list")).text
+    assert client.post(reverse("volunteers:record-approve", args=[record.pk])).status_code == 404
+    assert client.get(reverse("volunteers:activity-qr", args=[activity.pk])).status_code == 403
+    assert "李志愿" not in client.get(reverse("volunteers:compliance") + "?month=2023-05").text
+    record.refresh_from_db()
+    assert record.status == "pending"
+
+
+def test_community_staff_see_their_communitys_volunteers(client, volunteer, gongdian_member, beiling_staff):
+    client.force_login(beiling_staff)
+    page = client.get(reverse("volunteers:list")).text
+    assert "李志愿" in page and "王供电" not in page
+
+
+def test_the_qr_link_checks_a_volunteer_in_and_out(client, activity, volunteer, volunteer_user, chengfa_liaison):
+    with time_machine.travel(at(20, 9, 5), tick=False):
+        client.force_login(chengfa_liaison)
+        qr = client.get(reverse("volunteers:activity-qr", args=[activity.pk]))
+        assert qr.status_code == 200 and "<svg" in qr.text
+        url = checkin.scan_url(activity.pk, at(20, 9, 5))
+        path = url.split("127.0.0.1:8000", 1)[-1]
+        client.force_login(volunteer_user)
+        page = client.get(path)
+        assert "确认签到" in page.text
+        token = path.split("t=")[1]
+        done = client.post(reverse("volunteers:scan", args=[activity.pk]), {"t": token})
+        assert "签到成功" in done.text
+    with time_machine.travel(at(20, 11, 35), tick=False):
+        token = checkin.token_for(activity.pk, at(20, 11, 35))
+        done = client.post(reverse("volunteers:scan", args=[activity.pk]), {"t": token})
+        assert "签退成功" in done.text
+        again = client.post(reverse("volunteers:scan", args=[activity.pk]), {"t": token})
+        assert "不能重复签到" in again.text
+    record = ServiceRecord.objects.get()
+    assert record.status == "pending" and record.hours == Decimal("2.00")
+    client.force_login(chengfa_liaison)
+    client.post(reverse("volunteers:record-approve", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == "approved"
+
+
+def test_a_stale_link_is_refused_on_the_page(client, activity, volunteer_user, volunteer):
+    client.force_login(volunteer_user)
+    with time_machine.travel(at(20, 9, 30), tick=False):
+        response = client.get(reverse("volunteers:scan", args=[activity.pk]) + "?t=123.abc")
+        assert "签到码无效" in response.text
+
+
+def test_a_volunteer_gets_a_pdf_statement_that_verifies(client, activity, volunteer, volunteer_user, chengfa_liaison):
+    from pypdf import PdfReader
+
+    record = attendance_mark(
+        activity=activity,
+        volunteer=volunteer,
+        checked_in_at=at(20, 9),
+        checked_out_at=at(20, 11),
+        actor=chengfa_liaison,
+        now=at(21, 9),
+    )
+    record_approve(record=record, actor=chengfa_liaison)
+    client.force_login(volunteer_user)
+    response = client.post(
+        reverse("volunteers:statement-create"), {"period_from": "2023-05-01", "period_to": "2023-05-31"}
+    )
+    assert response.status_code == 302
+    statement = Statement.objects.get()
+    assert statement.hours == Decimal("2.00") and statement.record_count == 1
+    pdf = client.get(reverse("volunteers:statement-download", args=[statement.pk]))
+    data = b"".join(pdf.streaming_content)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "志愿服务时长证明" in text and "李志愿" in text and "2.00" in text and statement.code in text
+    assert "不是全国志愿服务信息系统出具的证明" in text.replace("\n", "")
+    client.logout()
+    ok = client.get(reverse("volunteers:verify") + f"?code={statement.code.lower()}")
+    assert "证明真实有效" in ok.text and "李**" in ok.text and "2.00" in ok.text
+    bad = client.get(reverse("volunteers:verify") + "?code=ABCDEFGHJKLM")
+    assert "没有找到" in bad.text
+
+
+def test_another_user_cannot_download_a_statement(client, volunteer, volunteer_user, gongdian_liaison):
+    import datetime
+
+    from gongjian.volunteers.services import statement_create
+
+    statement = statement_create(
+        volunteer=volunteer,
+        period_from=datetime.date(2023, 1, 1),
+        period_to=datetime.date(2023, 5, 31),
+        actor=volunteer_user,
+    )
+    client.force_login(gongdian_liaison)
+    assert client.get(reverse("volunteers:statement-download", args=[statement.pk])).status_code == 404
+
+
+def test_only_the_city_admin_sets_the_hour_rule(client, city_admin, chengfa_liaison):
+    client.force_login(chengfa_liaison)
+    assert client.get(reverse("volunteers:rule")).status_code == 403
+    client.force_login(city_admin)
+    response = client.post(
+        reverse("volunteers:rule"),
+        {"round_to_minutes": 15, "cap_hours": "6", "checkout_grace_minutes": 60, "early_check_in_minutes": 30},
+    )
+    assert response.status_code == 302
+    from gongjian.volunteers.selectors import hour_rule_current
+
+    assert hour_rule_current().cap_hours == Decimal("6")
+
+
+def test_a_liaison_publishes_an_activity_only_for_their_own_unit(client, world, chengfa_liaison):
+    client.force_login(chengfa_liaison)
+    data = {
+        "title": "湘华社区文明劝导",
+        "kind": "civic_guidance",
+        "organiser_unit": world["gongdian"].pk,
+        "community": world["xianghua"].pk,
+        "starts_at": "2023-05-21T09:00",
+        "ends_at": "2023-05-21T11:00",
+        "capacity": 10,
+    }
+    response = client.post(reverse("volunteers:activity-create"), data)
+    assert response.status_code == 200  # 国网株洲供电公司 is not among the choices
+    data["organiser_unit"] = world["chengfa"].pk
+    response = client.post(reverse("volunteers:activity-create"), data)
+    assert response.status_code == 302
+
+
+def test_the_compliance_page_and_export(client, city_admin, volunteer, gongdian_member):
+    Volunteer.objects.update(created_at=at(1, 9, month=4))
+    client.force_login(city_admin)
+    page = client.get(reverse("volunteers:compliance") + "?month=2023-05")
+    assert page.status_code == 200 and "0.0%" in page.text
+    export = client.get(reverse("volunteers:compliance-export") + "?month=2023-05")
+    ws = load_workbook(io.BytesIO(export.content)).active
+    cells = [str(c.value) for row in ws.iter_rows() for c in row]
+    assert "市城发集团" in cells and "138****0001" in cells and "13807330001" not in cells
+
+
+def test_the_dashboard_shows_the_volunteer_figures(client, city_admin, volunteer):
+    Volunteer.objects.update(created_at=at(1, 9, month=4))
+    client.force_login(city_admin)
+    page = client.get(reverse("core:dashboard") + "?as_of=2023-05-20")
+    assert 'data-figure="volunteers.people"' in page.text or "volunteers.people" in page.text
+    assert "volunteers.compliance" in page.text
