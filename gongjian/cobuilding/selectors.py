@@ -29,6 +29,11 @@ from gongjian.pairings.policies import REPORT, VIEW_VISITS
 CENT = Decimal("0.01")
 
 
+def _cents(value: Any) -> Decimal:
+    """A sum of yuan, exact to the fen (SQLite's sums carry spurious digits)."""
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 # --- Plans -------------------------------------------------------------------------------------
 
 
@@ -246,16 +251,18 @@ def contribution_totals(
         name = r[short] or r[long]
         if by == "campaign":
             name = f"{r[short]} {r[long]}"
-        out.append(Total(r[key], str(name or "—"), r["money"], r["people"], r["materials"], r["n"]))
+        out.append(Total(r[key], str(name or "—"), _cents(r["money"]), r["people"], r["materials"], r["n"]))
     return out
 
 
 def contribution_sum(qs: QuerySet[Contribution]) -> dict[str, Any]:
-    return qs.order_by().aggregate(
+    out = qs.order_by().aggregate(
         money=Coalesce(Sum("amount"), Decimal(0)),
         people=Coalesce(Sum("person_times"), 0),
         n=Count("id"),
     )
+    out["money"] = _cents(out["money"])
+    return out
 
 
 # --- Projects, commendations -------------------------------------------------------------------
