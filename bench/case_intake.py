@@ -1,0 +1,214 @@
+"""Case intake under load: new reports (no photo) POSTed through Open311 at 32 concurrent clients,
+beside a bare Django view that does one plain INSERT, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/case_intake.py                 # both databases, 10 s per run
+    .venv/bin/python bench/case_intake.py --seconds 20
+    .venv/bin/python bench/case_intake.py --only sqlite
+    .venv/bin/python bench/case_intake.py --profile 200   # where an intake request spends its time
+
+Each database is new (a temporary SQLite file; a PostgreSQL database ``bench_intake`` created and
+dropped here), migrated and loaded with the Zhuzhou demo (places with coordinates, the case
+catalogue, the demo Open311 key), with rate limits off. One gunicorn (2 sync workers, 127.0.0.1,
+a free port) serves both endpoints with the same settings and middleware:
+
+* ``POST /open311/v2/requests.json`` — GeoReport v2 intake: api_key check, validation, the
+  nearest community from lat/long, ``cases.services.case_report`` (numbering, case, timeline
+  event, audit entry, notifications) and the Open311 submission row;
+* ``POST /bench/insert/`` — one ``INSERT`` into a table this script creates (bench/bare/).
+
+Load comes from wrk (closed loop, 32 connections, 2 threads, fixed time after a 2 s warm-up).
+Target: intake at least half the bare view's rate, with p99 under 100 ms.
+"""
+
+import argparse
+import sys
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (
+    Database,
+    LoadResult,
+    LoadSpec,
+    django_shell,
+    gunicorn,
+    manage,
+    postgres_available,
+    postgres_database,
+    print_results,
+    sqlite_database,
+    wrk,
+)
+
+SETTINGS = "bench.bare.settings"
+PG_NAME = "bench_intake"
+DESCRIPTION = "田心路 12 号门口雨水篦子被垃圾堵住，下雨就积水，请尽快疏通。"
+FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+
+SETUP = """
+from django.db import connection
+from bench.bare.views import create_table_sql
+from gongjian.places.models import Place
+with connection.cursor() as c:
+    c.execute(create_table_sql(connection.vendor))
+p = Place.objects.filter(kind="community", latitude__isnull=False).order_by("id").first()
+print(p.latitude, p.longitude)
+"""
+
+COUNTS = """
+from django.db import connection
+from gongjian.cases.models import Case
+with connection.cursor() as c:
+    c.execute("SELECT COUNT(*) FROM bench_insert")
+    inserted = c.fetchone()[0]
+print(Case.objects.filter(source="open311").count(), inserted)
+"""
+
+
+def prepare(db: Database) -> tuple[dict[str, str], str, str]:
+    env = db.env(RATELIMIT_ENABLED="false", DJANGO_SETTINGS_MODULE=SETTINGS)
+    manage(env, "migrate", "-v0")
+    manage(env, "createcachetable")
+    manage(env, "load_demo")
+    lat, lng = django_shell(env, SETUP).split()[-2:]
+    return env, lat, lng
+
+
+def run(db: Database, seconds: int) -> tuple[LoadResult, LoadResult]:
+    env, lat, lng = prepare(db)
+    intake_body = urllib.parse.urlencode(
+        {
+            "api_key": "demo-open311-key",
+            "service_code": "drain-cover",
+            "lat": lat,
+            "long": lng,
+            "address_string": "田心路 12 号",
+            "description": DESCRIPTION,
+        }
+    )
+    bare_body = urllib.parse.urlencode({"description": DESCRIPTION})
+    before = django_shell(env, COUNTS).split()[-2:]
+    with gunicorn(env, ready_path="/open311/v2/services.json") as server:
+        bare = wrk(
+            server.url("/bench/insert/"),
+            LoadSpec(method="POST", body=bare_body, headers=FORM, seconds=seconds),
+            label="bare view (one INSERT)",
+        )
+        intake = wrk(
+            server.url("/open311/v2/requests.json"),
+            LoadSpec(method="POST", body=intake_body, headers=FORM, seconds=seconds),
+            label="case intake (Open311 POST)",
+        )
+    cases, inserted = (int(n) - int(b) for n, b in zip(django_shell(env, COUNTS).split()[-2:], before, strict=True))
+    print_results(db.label, [bare, intake], baseline=bare)
+    ratio = intake.rate / bare.rate if bare.rate else 0
+    met = ratio >= 0.5 and intake.p99_ms < 100 and intake.ok
+    print(
+        f"intake/bare = {ratio:.2f} (target >= 0.50), intake p99 = {intake.p99_ms:.1f} ms (target < 100): "
+        f"{'MET' if met else 'NOT MET'}"
+    )
+    print(f"rows written, warm-up included: {cases} cases, {inserted} bare rows")
+    if not (bare.ok and intake.ok):
+        print(
+            f"WARNING: failed requests: bare {bare.non_2xx} non-2xx / {bare.socket_errors} socket errors, "
+            f"intake {intake.non_2xx} non-2xx / {intake.socket_errors} socket errors"
+        )
+    return bare, intake
+
+
+PROFILE = """
+import cProfile, pstats, time
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+data = {"api_key": "demo-open311-key", "service_code": "drain-cover", "lat": "%(lat)s", "long": "%(lng)s",
+        "address_string": "田心路 12 号", "description": "%(description)s"}
+client = Client()
+for _ in range(20):  # warm caches (content types, translations, url resolvers)
+    assert client.post("/open311/v2/requests.json", data).status_code == 200
+with CaptureQueriesContext(connection) as queries:
+    client.post("/open311/v2/requests.json", data)
+print("queries for one intake request:", len(queries.captured_queries))
+for q in queries.captured_queries:
+    print("   ", q["sql"][:160])
+with CaptureQueriesContext(connection) as queries:
+    client.post("/bench/insert/", {"description": "%(description)s"})
+print("queries for one bare request:", len(queries.captured_queries))
+profiler = cProfile.Profile()
+start = time.perf_counter()
+profiler.enable()
+for _ in range(%(n)d):
+    client.post("/open311/v2/requests.json", data)
+profiler.disable()
+elapsed = time.perf_counter() - start
+print(f"in-process: {%(n)d / elapsed:.0f} intake requests/s on one core ({elapsed / %(n)d * 1000:.2f} ms each)")
+start = time.perf_counter()
+for _ in range(%(n)d):
+    client.post("/bench/insert/", {"description": "x"})
+elapsed = time.perf_counter() - start
+print(f"in-process: {%(n)d / elapsed:.0f} bare requests/s on one core ({elapsed / %(n)d * 1000:.2f} ms each)")
+pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+# Wall time of the pieces of case_report, without the profiler (ms per call).
+from decimal import Decimal
+from django.db import transaction
+from django.utils import timezone
+from gongjian.cases import services as cs
+from gongjian.cases.models import Case, Category
+from gongjian.open311.services import api_key_authenticate
+lat, lng = Decimal("%(lat)s"), Decimal("%(lng)s")
+case = Case.objects.select_related("community").last()
+category = Category.objects.get(code="drain-cover")
+def clock(label, fn, n=%(n)d):
+    start = time.perf_counter()
+    for _ in range(n):
+        fn()
+    print(f"  {label:<48}{(time.perf_counter() - start) / n * 1000:7.2f} ms")
+def numbered():
+    with transaction.atomic():
+        cs._next_number(timezone.now())
+def reported():
+    cs.case_report(category=category, description="x", lat=lat, lng=lng, source="open311")
+print("breakdown (wall time per call, no profiler):")
+clock("whole Open311 POST (test client)", lambda: client.post("/open311/v2/requests.json", data))
+clock("bare INSERT view (test client)", lambda: client.post("/bench/insert/", {"description": "x"}))
+clock("case_report (lat/long)", reported)
+clock("  place_nearest (lat/long -> community)", lambda: cs.place_nearest(lat=lat, lng=lng))
+clock("  _place_context (ancestors)", lambda: cs._place_context(case.place))
+clock("  _next_number (counter UPDATE + SELECT)", numbered)
+clock("  _community_staff (who to notify)", lambda: cs._community_staff(case))
+clock("api_key_authenticate", lambda: api_key_authenticate(raw="demo-open311-key"))
+"""
+
+
+def profile(n: int) -> None:
+    """Where one intake request spends its time, in-process on SQLite (cProfile), and its queries."""
+    with sqlite_database() as db:
+        env, lat, lng = prepare(db)
+        print(django_shell(env, PROFILE % {"lat": lat, "lng": lng, "description": DESCRIPTION, "n": n}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10, help="measured seconds per run (default 10)")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
+    parser.add_argument("--profile", type=int, metavar="N", help="profile N intake requests in-process instead")
+    args = parser.parse_args()
+    if args.profile:
+        profile(args.profile)
+        return
+    print(f"case intake vs one INSERT: 32 connections, 2 gunicorn workers, {args.seconds} s per run")
+    if args.only != "postgresql":
+        with sqlite_database() as db:
+            run(db, args.seconds)
+    if args.only != "sqlite":
+        if postgres_available():
+            with postgres_database(PG_NAME) as db:
+                run(db, args.seconds)
+        else:
+            print("\n(PostgreSQL not reachable: skipped)")
+
+
+if __name__ == "__main__":
+    main()
