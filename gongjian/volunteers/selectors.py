@@ -48,7 +48,7 @@ def star_level(hours: Decimal | float | int) -> int:
 
 def approved_hours(*, volunteer: Volunteer) -> Decimal:
     total = ServiceRecord.objects.filter(volunteer=volunteer, status__in=COUNTED).aggregate(h=Sum("hours"))["h"]
-    return total or Decimal("0.00")
+    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 def volunteer_list(
