@@ -294,8 +294,13 @@ class Quarantine(models.Model):
 class Vote(models.Model):
     """One like (点赞). Never updated except to set or clear its quarantine; never deleted."""
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="votes")
-    candidate = models.ForeignKey(RoundCandidate, on_delete=models.PROTECT, related_name="vote_rows")
+    # No database-level foreign keys to the round and the candidate: PostgreSQL would take a KEY
+    # SHARE lock on the same two rows for every vote of a crowd (a hot spot). The vote path checks
+    # both against the round's settings; Django's PROTECT still keeps either from being deleted.
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="votes", db_constraint=False)
+    candidate = models.ForeignKey(
+        RoundCandidate, on_delete=models.PROTECT, related_name="vote_rows", db_constraint=False
+    )
     voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="votes")
     day = models.DateField()
     # This vote's number among the voter's votes for this candidate this day, and among all their
@@ -327,10 +332,8 @@ class Vote(models.Model):
                 name="vote_limits_bounded",
             ),
         ]
-        indexes = [
-            models.Index(fields=["round", "created_at"], name="vote_round_time"),
-            models.Index(fields=["round", "client_ip"], name="vote_round_ip"),
-        ]
+        # Reads by round use the unique constraints' indexes (round first); every extra index would
+        # be one more write per vote.
 
     def __str__(self) -> str:
         return f"{self.voter_id} → {self.candidate_id} {self.day}"

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("rounds/<int:pk>/edit/", views.round_form, name="round-edit"),
     path("rounds/<int:pk>/vote/", views.vote, name="vote"),
+    path("rounds/<int:pk>/votes/", views.vote_json, name="vote-json"),
     path("rounds/<int:pk>/integrity/", views.integrity, name="integrity"),
     path("rounds/<int:pk>/quarantine/", views.quarantine, name="quarantine"),
     path("rounds/<int:pk>/recount/", views.recount, name="recount"),

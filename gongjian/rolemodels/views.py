@@ -2,6 +2,7 @@
 phone, often straight from a WeChat share); nominating needs an account; reviewing, moderating,
 quarantining and publishing are the city office's."""
 
+import json
 import secrets
 from typing import Any
 
@@ -9,20 +10,22 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from ninja.utils import check_csrf
 
 from gongjian.core import policy
 from gongjian.core.audit import client_ip
 from gongjian.core.exports import xlsx_response
 from gongjian.core.forms import submit
 from gongjian.core.ratelimit import ratelimit
-from gongjian.rolemodels import services
+from gongjian.rolemodels import security, services
 from gongjian.rolemodels.forms import (
     CodeForm,
     CommentForm,
@@ -154,6 +157,66 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("点赞成功，谢谢你的支持！"))
     return redirect(reverse("rolemodels:round-detail", args=[pk]) + anchor)
+
+
+def _json(status: int, body: dict[str, Any]) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _json_error(status: int, message: str, field: str | None = None, **extra: Any) -> JsonResponse:
+    return _json(
+        status, {"detail": message, "errors": [{"field": field, "message": message}] if field else [], **extra}
+    )
+
+
+@csrf_exempt  # a voter token is not a cookie; a session is CSRF-checked below
+@login_not_required
+@require_POST
+def vote_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """The vote endpoint built for a crowd: ``POST /rolemodels/rounds/<pk>/votes/`` with
+    ``{"candidate": <entry id>}`` and the header ``X-Voter-Token`` (or the session and its CSRF
+    token). Same answers as ``POST /api/rolemodels/rounds/{id}/votes``, without the API layer:
+    the token is checked by its signature, the round's settings come from memory, the rate
+    limits cost one Redis round trip and the vote one INSERT."""
+    token = request.headers.get("X-Voter-Token", "")
+    voter_id: int | None
+    if token:
+        voter_id = security.voter_from_token(token)
+        if voter_id is None:
+            return _json_error(401, _("投票凭证无效或已过期，请重新验证手机号。"), "voter")
+    else:
+        if not request.user.is_authenticated:
+            return _json_error(401, _("请先用手机号验证后再点赞。"), "voter")
+        if check_csrf(request) is not None:
+            return _json_error(403, _("CSRF 校验失败：请求须带上 CSRF 令牌（X-CSRFToken 头）。"))
+        voter = services.voter_for_user(request.user)
+        if voter is None:
+            return _json_error(403, _("请先用手机号验证后再点赞。"), "voter")
+        voter_id = voter.pk
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return _json_error(400, _("请求体不是有效的 JSON。"), "body")
+    candidate = body.get("candidate") if isinstance(body, dict) else None
+    if type(candidate) is not int or not 1 <= candidate < 2**63:
+        return _json_error(422, _("candidate：应为整数。"), "candidate")
+    token_in, answer_in = body.get("challenge_token", ""), body.get("challenge_answer", "")
+    try:
+        vote_id = services.vote_cast(
+            round_id=pk,
+            candidate_id=candidate,
+            voter_id=voter_id,
+            client_ip=client_ip(request),
+            device=request.headers.get("X-Device", "")[:64] or _device(request),
+            challenge_token=token_in[:500] if isinstance(token_in, str) else "",
+            challenge_answer=answer_in[:10] if isinstance(answer_in, str) else "",
+        )
+    except services.ChallengeRequired as exc:
+        question = {"question": exc.challenge.question, "token": exc.challenge.token}
+        return _json_error(429, _("点赞太快了，请回答问题后再试。"), challenge=question)
+    except services.VoteRefused as exc:
+        return _json_error(404 if exc.reason == "no_round" else 400, exc.text, next(iter(exc.error_dict)))
+    return _json(201, {"id": vote_id})
 
 
 @require_POST

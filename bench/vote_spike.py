@@ -1,0 +1,327 @@
+"""A vote spike against the real stack, measured against the cheapest possible write.
+
+    .venv/bin/python bench/vote_spike.py            # 30 s per run; BENCH_SECONDS=10 for a quick look
+
+What it does, in one run:
+
+1. creates the scratch PostgreSQL database ``bench_votes`` (dropped again at the end) and empties
+   Redis db 12; migrates; opens a round with 10 candidates (1 like per candidate per day, 10 per
+   day); creates 10,000 phone-verified voters in bulk and signs a voter token for each;
+2. serves the project with gunicorn (2 sync workers by default, BENCH_WORKERS) on PostgreSQL and
+   Redis, with ``bench/rolemodels_spike_app.py`` adding a bare view that does one plain INSERT;
+3. drives ``wrk`` (LuaJIT cycling through the voters' tokens) at the bare view, then at
+   ``POST /api/rolemodels/rounds/{id}/votes`` for the same time; every 10th vote request repeats
+   the one before it (same voter, same candidate) and must be refused;
+4. runs ``pgbench`` with a one-INSERT script for PostgreSQL's own insert rate;
+5. prints requests/s, votes/s, p50 and p99 for each and the ratios, then checks that the stored
+   votes equal the accepted (201) responses exactly and that no voter exceeded either limit.
+
+Every request comes from 127.0.0.1, so the per-address challenge threshold is lifted for the
+run (ROLEMODELS_VOTES_PER_ADDRESS_MINUTE); behind a proxy, PROXY_COUNT gives real addresses.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import WRK, gunicorn, postgres_database
+
+PGBENCH = shutil.which("pgbench") or "/usr/bin/pgbench"
+DB = "bench_votes"
+REDIS = "redis://127.0.0.1:6379/12"
+TAIL_PATH = "/rolemodels/rounds/0/votes/"  # answers 405 to a GET without touching the database
+VOTERS = int(os.environ.get("BENCH_VOTERS", "10000"))
+CANDIDATES = 10
+SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+WRK_THREADS = 2
+DUPLICATE_EVERY = 10
+
+ENV = {
+    "REDIS_URL": REDIS,
+    "DJANGO_SETTINGS_MODULE": "bench.bare.settings",
+    "ROLEMODELS_VOTES_PER_ADDRESS_MINUTE": "1000000000",
+}
+
+VOTE_LUA = r"""
+local threads = {}
+local counter = 1
+function setup(thread)
+  thread:set("id", counter)
+  table.insert(threads, thread)
+  counter = counter + 1
+end
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clk_id, bench_timespec *tp);
+]]
+local ts = ffi.new("bench_timespec")
+local function now()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) + tonumber(ts.tv_nsec) / 1e9
+end
+function init(args)
+  nthreads = tonumber(args[1])
+  tokens = {}
+  for line in io.lines(args[2]) do tokens[#tokens + 1] = line end
+  entries = {}
+  for e in string.gmatch(args[3], "%d+") do entries[#entries + 1] = e end
+  path = args[4]
+  dup_every = tonumber(args[5])
+  seconds = tonumber(args[6])
+  tail_path = args[7]
+  OK_STATUS = tonumber(args[8])
+  n = 0; s201 = 0; s400 = 0; s429 = 0; other = 0; sent = 0; answered = 0; started = nil; finished = 0
+end
+-- After `seconds`, each connection asks for a cheap page that answers 405 instead of voting; once
+-- every vote sent has been answered the thread stops, so no vote is in flight when wrk ends and
+-- the accepted answers can be compared with the stored rows exactly.
+function request()
+  if started == nil then started = now() end
+  if now() - started >= seconds then
+    return wrk.format("GET", tail_path)
+  end
+  sent = sent + 1
+  local i = n * nthreads + (id - 1)
+  n = n + 1
+  if dup_every > 0 and i % dup_every == dup_every - 1 then i = i - 1 end
+  local v = i % #tokens
+  local c = math.floor(i / #tokens) % #entries
+  return wrk.format("POST", path,
+    {["Content-Type"] = "application/json", ["X-Voter-Token"] = tokens[v + 1]},
+    '{"candidate": ' .. entries[c + 1] .. '}')
+end
+function response(status, headers, body)
+  if status == 405 then
+    if answered == sent then
+      if finished == 0 then finished = now() - started end
+      wrk.thread:stop()
+    end
+    return
+  end
+  answered = answered + 1
+  if status == OK_STATUS then s201 = s201 + 1
+  elseif status == 400 then s400 = s400 + 1
+  elseif status == 429 then s429 = s429 + 1
+  else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local ok, refused, challenged, oth, sent_all, longest = 0, 0, 0, 0, 0, 0
+  for _, t in ipairs(threads) do
+    ok = ok + t:get("s201"); refused = refused + t:get("s400")
+    challenged = challenged + t:get("s429"); oth = oth + t:get("other"); sent_all = sent_all + t:get("sent")
+    if t:get("finished") > longest then longest = t:get("finished") end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "ok": %d, "refused": %d, "challenged": %d, "other": %d, ' ..
+    '"p50_us": %d, "p99_us": %d, "socket_errors": %d}\n',
+    sent_all, longest * 1e6, ok, refused, challenged, oth,
+    latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+PGBENCH_SQL = "INSERT INTO bench_insert (body, created_at) VALUES ('', now());\n"
+
+
+def setup_data(db_env: dict[str, str], tmp: Path) -> tuple[int, list[int], int]:
+    """Migrate, open two rounds (one per vote endpoint), create the voters and sign their tokens;
+    returns the page round's id, its entry ids and the API round's id."""
+    os.environ.update(db_env)
+    import django
+
+    django.setup()
+    import datetime
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.bare.views import create_table_sql
+    from gongjian.accounts.models import User
+    from gongjian.rolemodels import security, services
+    from gongjian.rolemodels.models import Category, Nomination, NominationStatus, NominatorKind, Voter
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(create_table_sql(connection.vendor))
+    now = timezone.now()
+    nominations = [
+        Nomination.objects.create(
+            category=Category.HELPING_OTHERS,
+            nominee_name=f"候选人{i + 1}",
+            headline="压测",
+            story="压测",
+            nominator_kind=NominatorKind.RESIDENT,
+            consent_given=True,
+            consent_method="压测",
+            consent_recorded_at=now,
+            status=NominationStatus.APPROVED,
+        )
+        for i in range(CANDIDATES)
+    ]
+    rounds = [
+        services.round_create(
+            title=f"压测评议 {label}",
+            categories=[Category.HELPING_OTHERS],
+            opens_at=now - datetime.timedelta(hours=1),
+            closes_at=now + datetime.timedelta(days=1),
+            votes_per_candidate_per_day=1,
+            votes_per_day=CANDIDATES,
+            show_counts_while_open=True,
+            candidates=nominations,
+        )
+        for label in ("view", "api")
+    ]
+    started = time.perf_counter()
+    users = User.objects.bulk_create(
+        [User(username=f"bench-voter-{i}", password="!") for i in range(VOTERS)],  # noqa: S106 (unusable)
+        batch_size=2000,
+    )
+    voters = Voter.objects.bulk_create(
+        [
+            Voter(
+                user=u,
+                phone_hash=security.phone_hash(f"139{i:08d}"),
+                phone_hint=f"{i % 10000:04d}",
+                verified_at=now,
+                created_ip=f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}",
+            )
+            for i, u in enumerate(users)
+        ],
+        batch_size=2000,
+    )
+    (tmp / "tokens.txt").write_text("\n".join(security.voter_token(v.pk) for v in voters) + "\n")
+    print(f"setup: {VOTERS} verified voters and their signed tokens in {time.perf_counter() - started:.1f} s")
+    entries = [list(r.entries.order_by("pk").values_list("pk", flat=True)) for r in rounds]
+    connection.close()
+    return rounds[0].pk, entries[0], rounds[1].pk, entries[1]  # type: ignore[return-value]
+
+
+def wrk(url: str, path: str, *, entries: list[int], tmp: Path, ok_status: int, dup_every: int) -> dict[str, float]:
+    script = tmp / "spike.lua"
+    script.write_text(VOTE_LUA)
+    args = [str(WRK_THREADS), str(tmp / "tokens.txt"), ",".join(map(str, entries)), path, str(dup_every),
+            str(SECONDS), TAIL_PATH, str(ok_status)]  # fmt: skip
+    cmd = [WRK, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS + 20}s", "--latency", "-s", str(script), url]
+    out = subprocess.run([*cmd, "--", *args], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    line = next(ln for ln in out.splitlines() if ln.startswith("BENCH "))
+    data: dict[str, float] = json.loads(line[6:])
+    seconds = data["duration_us"] / 1e6
+    data["rps"] = data["requests"] / seconds
+    data["ok_rps"] = data["ok"] / seconds
+    return data
+
+
+def pgbench(pg_url: str, tmp: Path) -> float:
+    script = tmp / "insert.sql"
+    script.write_text(PGBENCH_SQL)
+    seconds = min(SECONDS, 15)
+    cmd = [PGBENCH, "-n", "-c", "4", "-j", "2", "-T", str(seconds), "-f", str(script), pg_url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    tps = next(ln for ln in out.splitlines() if ln.startswith("tps"))
+    return float(tps.split("=")[1].split()[0])
+
+
+def check(round_id: int, vote: dict[str, float]) -> list[str]:
+    """Stored rows against accepted answers, and both limits, straight from PostgreSQL."""
+    from django.db.models import Count, Max
+
+    from gongjian.rolemodels.models import Vote
+
+    problems = []
+    rows = Vote.objects.filter(round_id=round_id)
+    stored = rows.count()
+    if stored != vote["ok"]:
+        problems.append(f"round {round_id}: stored votes {stored} != accepted answers {int(vote['ok'])}")
+    per_pair = rows.values("voter", "candidate", "day").annotate(n=Count("id")).aggregate(m=Max("n"))["m"] or 0
+    per_day = rows.values("voter", "day").annotate(n=Count("id")).aggregate(m=Max("n"))["m"] or 0
+    if per_pair > 1 or per_day > CANDIDATES:
+        problems.append(f"round {round_id}: a voter exceeded a limit ({per_pair} for one candidate, {per_day} a day)")
+    if vote["other"] or vote["challenged"] or vote["socket_errors"]:
+        problems.append(f"round {round_id}: unexpected answers or socket errors")
+    print(
+        f"check round {round_id}: stored {stored} = accepted {int(vote['ok'])}; refused {int(vote['refused'])}, "
+        f"challenged {int(vote['challenged'])}, other {int(vote['other'])}; most likes by one voter for one "
+        f"candidate in a day {per_pair} (limit 1), in a day {per_day} (limit {CANDIDATES})"
+    )
+    return problems
+
+
+def bare_rows() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_insert")
+        (n,) = cursor.fetchone()
+    return int(n)
+
+
+def report(name: str, r: dict[str, float]) -> None:
+    print(
+        f"{name:<26} {r['rps']:7.0f} req/s {r['ok_rps']:7.0f} ok/s  p50 {r['p50_us'] / 1000:6.1f} ms  "
+        f"p99 {r['p99_us'] / 1000:6.1f} ms  ({int(r['requests'])} requests, {int(r['socket_errors'])} socket errors)"
+    )
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="vote-spike-"))
+    subprocess.run(["/usr/bin/redis-cli", "-n", "12", "FLUSHDB"], check=True, capture_output=True)
+    problems: list[str] = []
+    try:
+        with postgres_database(DB) as db:
+            env = db.env(**ENV)
+            round_id, entries, api_round_id, api_entries = setup_data(env, tmp)  # type: ignore[misc]
+            with gunicorn(env, workers=WORKERS, settings="bench.bare.settings", ready_path=TAIL_PATH) as server:
+                base = server.url("")
+                print(
+                    f"serving: gunicorn, {WORKERS} sync workers, PostgreSQL {DB}, Redis db 12; wrk {WRK_THREADS} "
+                    f"threads, {CONNECTIONS} connections, {SECONDS} s per run, {VOTERS} voters"
+                )
+                bare = wrk(f"{base}/bench/insert/", "/bench/insert/", entries=entries, tmp=tmp, ok_status=200,
+                           dup_every=0)  # fmt: skip
+                inserted = bare_rows()
+                path = f"/rolemodels/rounds/{round_id}/votes/"
+                vote = wrk(base + path, path, entries=entries, tmp=tmp, ok_status=201, dup_every=DUPLICATE_EVERY)
+                api_path = f"/api/rolemodels/rounds/{api_round_id}/votes"
+                api = wrk(base + api_path, api_path, entries=api_entries, tmp=tmp, ok_status=201,
+                          dup_every=DUPLICATE_EVERY)  # fmt: skip
+            tps = pgbench(db.url, tmp)
+            print()
+            report("one-INSERT view", bare)
+            report("vote, plain view", vote)
+            report("vote, ninja API", api)
+            print(f"{'pgbench, one INSERT':<26} {tps:7.0f} tx/s  (4 clients, {min(SECONDS, 15)} s)")
+            print(f"every {DUPLICATE_EVERY}th vote request repeats the one before it and must be refused")
+            for name, r in (("plain view", vote), ("ninja API", api)):
+                print(
+                    f"ratio {name}: votes/s (accepted) {r['ok_rps'] / bare['rps']:.0%} and vote requests/s "
+                    f"{r['rps'] / bare['rps']:.0%} of the one-INSERT view's requests/s; "
+                    f"{r['rps'] / tps:.1%} of pgbench's inserts/s"
+                )
+            print(f"ratio one-INSERT view : pgbench = {bare['rps'] / tps:.1%}")
+            print(f"check one-INSERT view: rows {inserted} = accepted {int(bare['ok'])}")
+            if inserted != bare["ok"]:
+                problems.append(f"one-INSERT view: rows {inserted} != accepted {int(bare['ok'])}")
+            problems += check(round_id, vote) + check(api_round_id, api)
+            from django.db import connections
+
+            connections.close_all()
+    finally:
+        subprocess.run(["/usr/bin/redis-cli", "-n", "12", "FLUSHDB"], check=True, capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("RESULT: " + ("OK: nothing lost, nothing double-counted" if not problems else "; ".join(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
