@@ -12,7 +12,8 @@ from gongjian.core.models import AuditEntry
 
 def audit_content_types() -> list[ContentType]:
     """The content types of audited models, for the search form."""
-    return [ContentType.objects.get_for_model(m) for m in audit.registered_models()]
+    by_model = ContentType.objects.get_for_models(*audit.registered_models())  # one query, whatever the count
+    return sorted(by_model.values(), key=lambda ct: (ct.app_label, ct.model))
 
 
 def audit_search(
