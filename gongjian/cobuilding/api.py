@@ -357,6 +357,7 @@ class ContributionOut(Schema):
     description: str
     plan_item_id: int | None
     project_id: int | None
+    case_id: int | None
 
 
 class ContributionFilter(Schema):
@@ -378,6 +379,7 @@ class ContributionIn(Input):
     description: _text(300) = ""  # type: ignore[valid-type]
     plan_item: Id | None = None
     project: Id | None = None
+    case: Id | None = Field(None, description="联点社区的诉求编号（id）")
 
 
 class ContributionPatch(Input):
@@ -404,8 +406,14 @@ class TotalsQuery(Schema):
     campaign: Id | None = None
 
 
-def _refs(request: HttpRequest, pairing: Pairing, plan_item: int | None, project: int | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"plan_item": None, "project": None}
+def _refs(
+    request: HttpRequest, pairing: Pairing, plan_item: int | None, project: int | None, case: int | None = None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"plan_item": None, "project": None, "case": None}
+    if case is not None:
+        from gongjian.cases.models import Case
+
+        out["case"] = get_ref(request, Case.objects.all(), case, field="case")
     if plan_item is not None:
         out["plan_item"] = get_ref(request, PlanItem.objects.select_related("plan"), plan_item, field="plan_item")
     if project is not None:
@@ -436,8 +444,8 @@ def contribution_create_api(request: HttpRequest, payload: ContributionIn) -> St
     """Record money, volunteer person-times or materials for a pairing of the user's unit, tied to
     a plan item or a project of that pairing."""
     pairing = _pairing_for_report(request, payload.pairing)
-    fields = payload.model_dump(exclude={"pairing", "plan_item", "project"})
-    fields.update(_refs(request, pairing, payload.plan_item, payload.project))
+    fields = payload.model_dump(exclude={"pairing", "plan_item", "project", "case"})
+    fields.update(_refs(request, pairing, payload.plan_item, payload.project, payload.case))
     return Status(201, svc.contribution_create(pairing=pairing, actor=request.user, **fields))
 
 
@@ -467,6 +475,11 @@ class ProjectOut(Schema):
     status: ProjectStatus
     started_on: datetime.date | None
     completed_on: datetime.date | None
+    case_ids: list[int] = Field(description="该项目解决的诉求")
+
+    @staticmethod
+    def resolve_case_ids(obj: Project) -> list[int]:
+        return [c.pk for c in obj.cases.all()]
 
 
 class ProjectIn(Input):
@@ -479,6 +492,9 @@ class ProjectIn(Input):
     status: ProjectStatusIn = "planned"
     started_on: IsoDate | None = None
     completed_on: IsoDate | None = None
+    cases: list[Id] = Field(
+        default_factory=list, max_length=200, description="解决的诉求编号（id），须是联点社区的诉求"
+    )
 
 
 class ProjectPatch(Input):
@@ -489,6 +505,13 @@ class ProjectPatch(Input):
     status: ProjectStatusIn = UNSET
     started_on: IsoDate | None = UNSET
     completed_on: IsoDate | None = UNSET
+    cases: list[Id] = Field(UNSET, max_length=200)
+
+
+def _cases(request: HttpRequest, ids: list[int]) -> list[Any]:
+    from gongjian.cases.models import Case
+
+    return [get_ref(request, Case.objects.all(), pk, field="cases") for pk in dict.fromkeys(ids)]
 
 
 @projects.get("", response={200: list[ProjectOut]} | errors(401, 404, 422), summary="共建项目列表")
@@ -510,15 +533,18 @@ def project_get(request: HttpRequest, project_id: Id) -> Project:
 @projects.post("", response={201: ProjectOut} | errors(400, 401, 403, 422), summary="新建共建项目")
 def project_create_api(request: HttpRequest, payload: ProjectIn) -> Status:
     pairing = _pairing_for_report(request, payload.pairing)
-    fields = payload.model_dump(exclude={"pairing", "plan_item"})
+    fields = payload.model_dump(exclude={"pairing", "plan_item", "cases"})
     fields["plan_item"] = _refs(request, pairing, payload.plan_item, None)["plan_item"]
-    return Status(201, svc.project_create(pairing=pairing, **fields))
+    return Status(201, svc.project_create(pairing=pairing, cases=_cases(request, payload.cases), **fields))
 
 
 @projects.patch("/{project_id}", response={200: ProjectOut} | errors(400, 401, 403, 404, 422), summary="修改共建项目")
 def project_update_api(request: HttpRequest, project_id: Id, payload: ProjectPatch) -> Project:
     project = get_for(request, Project.objects.all(), project_id, policy.CHANGE)
-    return svc.project_update(project=project, **payload.model_dump(exclude_unset=True))
+    fields = payload.model_dump(exclude_unset=True)
+    if "cases" in fields:
+        fields["cases"] = _cases(request, fields["cases"])
+    return svc.project_update(project=project, **fields)
 
 
 # --- Commendations -----------------------------------------------------------------------------

@@ -263,6 +263,8 @@ def _chengfa(ctx: DemoContext) -> None:
     plan_submit(plan=plan23, actor=SYSTEM, at=_at(D(2023, 5, 5)))
     plan_agree(plan=plan23, actor=SYSTEM, comment="同意，请抓紧实施雨污分流改造。", at=_at(D(2023, 5, 8)))
     _people(pairing23, D(2023, 5, 20), 28, "“文明实践微服务”", plan_item=_items[2])
+    _money(pairing23, D(2023, 6, 15), "45000.00", "天心阁下小区雨污分流改造（首期）", plan_item=_items[0])
+    _people(pairing23, D(2023, 9, 9), 32, "卫生大清扫", plan_item=_items[2])
 
 
 def _gongdian(ctx: DemoContext) -> None:

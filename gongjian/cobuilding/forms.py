@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.cases.models import Case
 from gongjian.cobuilding.models import (
     Commendation,
     Contribution,
@@ -15,7 +16,7 @@ from gongjian.cobuilding.models import (
     ProjectStatus,
 )
 from gongjian.core.forms import DateInput
-from gongjian.pairings.models import Campaign
+from gongjian.pairings.models import Campaign, Pairing
 from gongjian.places.models import Place, PlaceKind
 from gongjian.units.models import UnitKind
 
@@ -96,6 +97,17 @@ class _PairingScopedForm(forms.ModelForm):
             item: Any = self.fields["plan_item"]
             item.queryset = PlanItem.objects.filter(plan__pairing_id__in=ids).select_related("plan__pairing__campaign")
             item.label_from_instance = lambda i: f"{i.plan.pairing.campaign.year} · {i.get_area_display()} · {i.title}"
+        for name in ("case", "cases"):
+            if name in self.fields:
+                case_field: Any = self.fields[name]
+                # The community's cases the unit was made responsible for.
+                mine = Pairing.objects.filter(pk__in=ids)
+                case_field.queryset = Case.objects.filter(
+                    community_id__in=mine.values("community_id"), unit_id__in=mine.values("unit_id")
+                ).order_by("-created_at")
+                case_field.label_from_instance = lambda c: (
+                    f"{c.number} {c.description[:30]}（{c.get_status_display()}）"
+                )
         if "project" in self.fields:
             project: Any = self.fields["project"]
             project.queryset = Project.objects.filter(pairing_id__in=ids).select_related("pairing__campaign")
@@ -117,9 +129,10 @@ class ContributionForm(_PairingScopedForm):
             "description",
             "plan_item",
             "project",
+            "case",
         ]
         widgets = {"made_on": DateInput()}
-        help_texts = {"amount": _("单位：元，最多两位小数"), "plan_item": _("方案事项和共建项目至少选一项")}
+        help_texts = {"amount": _("单位：元，最多两位小数"), "plan_item": _("方案事项、共建项目和诉求至少选一项")}
 
 
 class ProjectForm(_PairingScopedForm):
@@ -135,6 +148,7 @@ class ProjectForm(_PairingScopedForm):
             "status",
             "started_on",
             "completed_on",
+            "cases",
         ]
         widgets = {
             "started_on": DateInput(),
@@ -166,7 +180,10 @@ class CampaignFilterForm(forms.Form):
 
 class RankingFilterForm(CampaignFilterForm):
     district = forms.ModelChoiceField(
-        label=_("区"), queryset=Place.objects.filter(kind=PlaceKind.DISTRICT).order_by("id"), required=False
+        label=_("区"),
+        queryset=Place.objects.filter(kind=PlaceKind.DISTRICT).order_by("id"),
+        required=False,
+        empty_label=_("全部"),
     )
     kind = forms.ChoiceField(label=_("单位类别"), choices=[("", _("全部")), *UnitKind.choices], required=False)
 

@@ -152,6 +152,9 @@ class Project(models.Model):
     budget = models.DecimalField(_("预算（元）"), default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
     spent = models.DecimalField(_("已投入（元）"), default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
     status = models.CharField(_("状态"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
+    cases = models.ManyToManyField(
+        "cases.Case", verbose_name=_("解决的诉求"), blank=True, related_name="cobuilding_projects"
+    )
     started_on = models.DateField(_("开工日期"), null=True, blank=True)
     completed_on = models.DateField(_("完工日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -230,6 +233,14 @@ class Contribution(models.Model):
     project = models.ForeignKey(
         Project,
         verbose_name=_("共建项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("诉求"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -454,3 +454,31 @@ def plan_progress(plan: Plan) -> dict[str, Any]:
     )
     agg["percent"] = round(100 * agg["done"] / agg["n"]) if agg["n"] else 0
     return agg
+
+
+# --- Cases (the cases app's Case, read through its policy) --------------------------------------
+
+RESOLVED = ("resolved", "verified", "closed")
+
+
+def resolved_cases(*, user: Any, pairing: Pairing) -> QuerySet[Any]:
+    """Cases of the pairing's community resolved during its campaign, that the user may see."""
+    from gongjian.cases.models import Case
+
+    campaign = pairing.campaign
+    return (
+        policy.restrict(Case.objects.all(), user, policy.VIEW)
+        .filter(
+            community_id=pairing.community_id,
+            status__in=RESOLVED,
+            resolved_at__date__gte=campaign.starts_on,
+            resolved_at__date__lte=campaign.ends_on,
+        )
+        .select_related("category")
+        .order_by("-resolved_at")
+    )
+
+
+def project_cases(*, user: Any, project: Project) -> QuerySet[Any]:
+    """The cases a project settles, that the user may see."""
+    return policy.restrict(project.cases.all(), user, policy.VIEW).select_related("category").order_by("-created_at")

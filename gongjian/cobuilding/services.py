@@ -7,6 +7,7 @@ the policy is asked here, not only by the page, so the API and the pages cannot 
 """
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +54,7 @@ CONTRIBUTION_FIELDS = (
     "description",
     "plan_item",
     "project",
+    "case",
 )
 PROJECT_FIELDS = ("name", "description", "plan_item", "budget", "spent", "status", "started_on", "completed_on")
 COMMENDATION_FIELDS = ("kind", "text", "given_on", "given_by")
@@ -399,23 +401,41 @@ def _check_project(project: Project) -> None:
     project.full_clean(exclude=["pairing"])
 
 
+def _set_cases(project: Project, cases: Sequence[Any] | None) -> None:
+    if cases is None:
+        return
+    cases = list(cases)
+    if any(c.community_id != project.pairing.community_id for c in cases):
+        raise ValidationError({"cases": _("只能选择联点社区的诉求。")})
+    before = set(project.cases.values_list("pk", flat=True))
+    after = {c.pk for c in cases}
+    if before != after:
+        project.cases.set(cases)
+        audit.record_event(
+            "cobuilding.project_cases_set", instance=project, details={"before": sorted(before), "after": sorted(after)}
+        )
+
+
 @transaction.atomic
-def project_create(*, pairing: Pairing, **fields: Any) -> Project:
+def project_create(*, pairing: Pairing, cases: Sequence[Any] | None = None, **fields: Any) -> Project:
+    """A named piece of work of the pairing's unit, with the cases of its community it settles."""
     _only(fields, PROJECT_FIELDS)
     project = Project(pairing=pairing, **fields)
     _check_project(project)
     project.save()
+    _set_cases(project, cases)
     return project
 
 
 @transaction.atomic
-def project_update(*, project: Project, **fields: Any) -> Project:
+def project_update(*, project: Project, cases: Sequence[Any] | None = None, **fields: Any) -> Project:
     _only(fields, PROJECT_FIELDS)
     project = Project.objects.select_related("pairing__campaign").get(pk=project.pk)
     for key, value in fields.items():
         setattr(project, key, value)
     _check_project(project)
     project.save()
+    _set_cases(project, cases)
     return project
 
 
@@ -459,8 +479,10 @@ def _check_contribution(entry: Contribution) -> None:
             raise ValidationError({"material": _("物资投入请填写物资名称。")})
         if not entry.quantity:
             raise ValidationError({"quantity": _("物资投入请填写数量。")})
-    if entry.plan_item_id is None and entry.project_id is None:
-        raise ValidationError({"plan_item": _("请注明这笔投入用于哪个方案事项或共建项目。")})
+    if entry.plan_item_id is None and entry.project_id is None and entry.case_id is None:
+        raise ValidationError({"plan_item": _("请注明这笔投入用于哪个方案事项、共建项目或诉求。")})
+    if entry.case_id and entry.case.community_id != pairing.community_id:  # type: ignore[union-attr]
+        raise ValidationError({"case": _("只能选择联点社区的诉求。")})
     if entry.plan_item_id and entry.plan_item.plan.pairing_id != pairing.pk:  # type: ignore[union-attr]
         raise ValidationError({"plan_item": _("只能选择本联点关系方案中的事项。")})
     if entry.project_id and entry.project.pairing_id != pairing.pk:  # type: ignore[union-attr]

@@ -377,6 +377,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "after": [p for p in photos if p.stage == "after"],
             "entries": entries,
             "sum": sel.contribution_sum(entries),
+            "cases": sel.project_cases(user=request.user, project=project),
             "can_edit": policy.can(request.user, policy.CHANGE, project),
             "photo_form": ProjectPhotoForm(),
             "nav": "cobuilding",
@@ -594,6 +595,7 @@ def community_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "sum": sel.contribution_sum(entries),
                 "projects": sel.project_list(user=request.user).filter(pairing=pairing),
                 "commendations": sel.commendation_list(user=request.user).filter(pairing=pairing),
+                "cases": sel.resolved_cases(user=request.user, pairing=pairing)[:20],
             }
         )
     return render(
