@@ -755,7 +755,7 @@ def round_publish_results(*, round: Round, actor: Any, now: datetime.datetime | 
 
 # --- Anomalies -----------------------------------------------------------------------------------
 
-BURST_BUCKET_SECONDS = 600
+BURST_WINDOW_SECONDS = 600
 BURST_MIN_VOTES = 20
 BURST_FACTOR = 5
 ACCOUNTS_PER_SOURCE = 5
@@ -790,27 +790,34 @@ def round_anomalies(*, round: Round) -> list[Finding]:
     quarantined = {r[0] for r in rows if r[6] is not None}
     findings: list[Finding] = []
 
-    # 1. Bursts: a candidate's votes in one 10-minute window against its usual window.
-    buckets: dict[int, dict[int, list[int]]] = {}
+    # 1. Bursts: a candidate's votes within any 10-minute window, against its rate elsewhere.
+    times: dict[int, list[tuple[float, int]]] = {}
     for vid, cand, _v, at, _ip, _dev, _q in rows:
-        start = int(at.timestamp()) // BURST_BUCKET_SECONDS * BURST_BUCKET_SECONDS
-        buckets.setdefault(cand, {}).setdefault(start, []).append(vid)
-    for cand, by_start in buckets.items():
-        for start, ids in by_start.items():
-            others = [len(v) for s, v in by_start.items() if s != start]
-            baseline = statistics.median(others) if others else 0
-            if len(ids) >= BURST_MIN_VOTES and len(ids) >= BURST_FACTOR * baseline:
-                at = timezone.localtime(datetime.datetime.fromtimestamp(start, tz=datetime.UTC))
+        times.setdefault(cand, []).append((at.timestamp(), vid))
+    for cand, points in times.items():
+        span_windows = max(1.0, (points[-1][0] - points[0][0]) / BURST_WINDOW_SECONDS)
+        i = 0
+        while i < len(points):
+            j = i
+            while j < len(points) and points[j][0] < points[i][0] + BURST_WINDOW_SECONDS:
+                j += 1
+            n = j - i
+            usual = (len(points) - n) / span_windows
+            if n >= BURST_MIN_VOTES and n >= BURST_FACTOR * usual:
+                start = timezone.localtime(datetime.datetime.fromtimestamp(points[i][0], tz=datetime.UTC))
                 findings.append(
                     Finding(
-                        key=f"burst:{cand}:{start}",
+                        key=f"burst:{cand}:{int(points[i][0])}",
                         kind="burst",
                         title=_("集中点赞：%(name)s") % {"name": names.get(cand, cand)},
-                        detail=_("%(at)s 起 10 分钟内 %(n)d 票，平时约 %(base)s 票")
-                        % {"at": at.strftime("%m-%d %H:%M"), "n": len(ids), "base": f"{baseline:g}"},
-                        vote_ids=ids,
+                        detail=_("%(at)s 起 10 分钟内 %(n)d 票，其余时间平均每 10 分钟 %(usual).1f 票")
+                        % {"at": start.strftime("%m-%d %H:%M"), "n": n, "usual": usual},
+                        vote_ids=[vid for _t, vid in points[i:j]],
                     )
                 )
+                i = j
+            else:
+                i += 1
 
     # 2. Many new accounts from one address or device (as verified), and their votes here.
     votes_by_voter: dict[int, list[int]] = {}

@@ -1,0 +1,98 @@
+"""Phone verification: codes hashed, expiring, attempt- and rate-limited; phones kept only as a
+keyed hash; one account per phone."""
+
+import datetime
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from gongjian.rolemodels import security, services
+from gongjian.rolemodels.models import PhoneCode, Voter
+from gongjian.rolemodels.sms import ConsoleSender
+from gongjian.rolemodels.tests.conftest import verify_phone
+
+pytestmark = pytest.mark.django_db
+
+
+def sent_code(phone: str) -> str:
+    return "".join(ch for ch in ConsoleSender.last_message(phone) or "" if ch.isdigit())[:6]
+
+
+def test_it_sends_a_code_and_keeps_only_hashes() -> None:
+    services.code_request(phone="138 0733 0001", client_ip="10.0.0.1")
+    code = sent_code("13807330001")
+    row = PhoneCode.objects.get()
+    assert len(code) == 6 and code not in row.code_hash and "13807330001" not in row.phone_hash
+    voter = services.code_verify(phone="+86 13807330001", code=code, client_ip="10.0.0.1", device="abc")
+    assert voter.phone_hash == security.phone_hash("13807330001") and voter.phone_hint == "0001"
+    assert not Voter.objects.filter(phone_hash__contains="13807330001").exists()
+    assert voter.user.username.startswith("voter-") and not voter.user.has_usable_password()
+
+
+def test_it_refuses_a_wrong_number() -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.code_request(phone="12345", client_ip=None)
+    assert "11 位手机号码" in exc.value.message_dict["phone"][0]
+
+
+def test_it_counts_wrong_codes_and_spends_the_code(settings: Any) -> None:
+    settings.ROLEMODELS_CODE_MAX_ATTEMPTS = 3
+    services.code_request(phone="13807330001", client_ip=None)
+    good = sent_code("13807330001")
+    wrong = "000000" if good != "000000" else "111111"
+    for _ in range(2):
+        with pytest.raises(ValidationError, match="验证码不正确"):
+            services.code_verify(phone="13807330001", code=wrong)
+    with pytest.raises(ValidationError, match="错误次数过多"):
+        services.code_verify(phone="13807330001", code=wrong)
+    with pytest.raises(ValidationError, match="已失效"):
+        services.code_verify(phone="13807330001", code=good)
+    assert not Voter.objects.exists()
+
+
+def test_it_lets_a_code_expire() -> None:
+    services.code_request(phone="13807330001", client_ip=None)
+    code = sent_code("13807330001")
+    later = timezone.now() + datetime.timedelta(minutes=11)
+    with time_machine.travel(later), pytest.raises(ValidationError, match="已失效"):
+        services.code_verify(phone="13807330001", code=code)
+
+
+def test_a_code_is_used_once() -> None:
+    voter = verify_phone("13807330001")
+    with pytest.raises(ValidationError, match="已失效"):
+        services.code_verify(phone="13807330001", code="123456")
+    assert Voter.objects.get() == voter
+
+
+def test_it_limits_codes_per_phone_and_per_address(settings: Any) -> None:
+    settings.ROLEMODELS_CODES_PER_PHONE = 2
+    settings.ROLEMODELS_CODES_PER_ADDRESS = 3
+    for _ in range(2):
+        services.code_request(phone="13807330001", client_ip="10.0.0.1")
+    with pytest.raises(ValidationError, match="过于频繁"):
+        services.code_request(phone="13807330001", client_ip="10.0.0.2")
+    services.code_request(phone="13807330002", client_ip="10.0.0.1")
+    with pytest.raises(ValidationError, match="过于频繁"):
+        services.code_request(phone="13807330003", client_ip="10.0.0.1")
+
+
+def test_one_account_per_phone(resident: Any, chengfa_liaison: Any) -> None:
+    voter = verify_phone("13807330001", user=resident)
+    assert voter.user == resident
+    assert verify_phone("13807330001") == voter  # the same phone signs in to the same account
+    with pytest.raises(ValidationError, match="已绑定另一个账号"):
+        verify_phone("13807330001", user=chengfa_liaison)
+    with pytest.raises(ValidationError, match="已绑定另一个手机号"):
+        verify_phone("13807330002", user=resident)
+    assert Voter.objects.count() == 1
+
+
+def test_voter_tokens_are_signed() -> None:
+    token = security.voter_token(42)
+    assert security.voter_from_token(token) == 42
+    assert security.voter_from_token(token[:-2] + "xx") is None
+    assert security.voter_from_token("42") is None
