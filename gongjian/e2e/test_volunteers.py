@@ -12,7 +12,7 @@ import time_machine
 import zxingcpp
 from django.conf import settings
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
 from gongjian.conftest import PASSWORD
@@ -22,13 +22,12 @@ from gongjian.volunteers.services import activity_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 TZ = datetime.timezone(datetime.timedelta(hours=8))
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "locale": "zh-CN",
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
+
+
+def phone(browser: Browser) -> BrowserContext:
+    return browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2, is_mobile=True, has_touch=True
+    )
 
 
 def shot(page: Page, name: str) -> Path:
@@ -76,7 +75,7 @@ def test_a_volunteer_signs_up_checks_in_and_out_and_gets_a_verified_statement(
             ends_at=datetime.datetime(2023, 5, 20, 11, 30, tzinfo=TZ),
             capacity=10,
         )
-        phone_ctx = browser.new_context(**PHONE)
+        phone_ctx = phone(browser)
         me = phone_ctx.new_page()
         me.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         # The public site: the activity, then sign-up as a new volunteer.
@@ -150,7 +149,7 @@ def test_a_volunteer_signs_up_checks_in_and_out_and_gets_a_verified_statement(
         assert "赵新" in text and "2.00" in text and code in text and "北岭社区文明实践微服务" in text
 
         # Anyone checks the code on the public page.
-        public = browser.new_context(**PHONE).new_page()
+        public = phone(browser).new_page()
         public.goto(f"{live_server.url}/volunteers/verify/")
         public.get_by_label("验证码").fill(code)
         public.get_by_role("button", name="核验").click()

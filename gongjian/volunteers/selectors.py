@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -197,16 +197,17 @@ def month_end(day: datetime.date) -> datetime.date:
     return nxt - datetime.timedelta(days=1)
 
 
-def served_in_month(month: datetime.date) -> Exists:
-    """True for a volunteer with a record (not declined) in a community that began in ``month``."""
+def served_in_month(month: datetime.date) -> Any:
+    """The ids of volunteers with a record (not declined) in a community that began in ``month``.
+
+    Used as ``pk IN (…)``: uncorrelated, so both PostgreSQL (a hashed subplan) and SQLite (an
+    ephemeral index) read the month's records once, through the (checked_in_at, volunteer) index,
+    instead of probing once per member."""
     start, end = _day_bounds(month_start(month), month_end(month))
-    return Exists(
-        ServiceRecord.objects.filter(
-            volunteer_id=OuterRef("pk"),
-            checked_in_at__gte=start,
-            checked_in_at__lt=end,
-            community__isnull=False,
-        ).exclude(status=ServiceRecord.Status.DECLINED)
+    return (
+        ServiceRecord.objects.filter(checked_in_at__gte=start, checked_in_at__lt=end, community__isnull=False)
+        .exclude(status=ServiceRecord.Status.DECLINED)
+        .values("volunteer_id")
     )
 
 
@@ -245,9 +246,8 @@ def compliance_by(*, user: Any, month: datetime.date, group: str = "unit") -> li
     field = "unit_id" if group == "unit" else "district_id"
     rows = list(
         party_members(user=user, month=month)
-        .alias(has_served=served_in_month(month))
         .values(field)
-        .annotate(members=Count("id"), served=Count("id", filter=Q(has_served=True)))
+        .annotate(members=Count("id"), served=Count("id", filter=Q(pk__in=served_in_month(month))))
         .order_by(field)
     )
     ids = [r[field] for r in rows if r[field] is not None]
@@ -271,8 +271,7 @@ def not_served(*, user: Any, month: datetime.date, unit_id: int | None = None) -
     """The in-service party members (that the user may see) with no service in a community yet in ``month``."""
     qs = (
         party_members(user=user, month=month)
-        .alias(has_served=served_in_month(month))
-        .filter(has_served=False)
+        .exclude(pk__in=served_in_month(month))
         .select_related("unit", "community")
         .order_by("unit_id", "id")
     )
