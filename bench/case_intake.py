@@ -42,6 +42,7 @@ from bench.harness import (
 )
 
 SETTINGS = "bench.bare.settings"
+WHAT_IF = "bench.bare.whatif_settings"
 PG_NAME = "bench_intake"
 DESCRIPTION = "田心路 12 号门口雨水篦子被垃圾堵住，下雨就积水，请尽快疏通。"
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
@@ -75,7 +76,7 @@ def prepare(db: Database) -> tuple[dict[str, str], str, str]:
     return env, lat, lng
 
 
-def run(db: Database, seconds: int) -> tuple[LoadResult, LoadResult]:
+def run(db: Database, seconds: int, *, what_if: bool = False) -> tuple[LoadResult, LoadResult]:
     env, lat, lng = prepare(db)
     intake_body = urllib.parse.urlencode(
         {
@@ -100,8 +101,18 @@ def run(db: Database, seconds: int) -> tuple[LoadResult, LoadResult]:
             LoadSpec(method="POST", body=intake_body, headers=FORM, seconds=seconds),
             label="case intake (Open311 POST)",
         )
+    results = [bare, intake]
+    if what_if:
+        with gunicorn(env, settings=WHAT_IF, ready_path="/open311/v2/services.json") as server:
+            results.append(
+                wrk(
+                    server.url("/open311/v2/requests.json"),
+                    LoadSpec(method="POST", body=intake_body, headers=FORM, seconds=seconds),
+                    label="intake, what-if (bench/bare/whatif.py)",
+                )
+            )
     cases, inserted = (int(n) - int(b) for n, b in zip(django_shell(env, COUNTS).split()[-2:], before, strict=True))
-    print_results(db.label, [bare, intake], baseline=bare)
+    print_results(db.label, results, baseline=bare)
     ratio = intake.rate / bare.rate if bare.rate else 0
     met = ratio >= 0.5 and intake.p99_ms < 100 and intake.ok
     print(
@@ -194,6 +205,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="measured seconds per run (default 10)")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N intake requests in-process instead")
+    parser.add_argument(
+        "--what-if", action="store_true", help="also measure intake with the changes of bench/bare/whatif.py patched in"
+    )
     args = parser.parse_args()
     if args.profile:
         profile(args.profile)
@@ -201,11 +215,11 @@ def main() -> None:
     print(f"case intake vs one INSERT: 32 connections, 2 gunicorn workers, {args.seconds} s per run")
     if args.only != "postgresql":
         with sqlite_database() as db:
-            run(db, args.seconds)
+            run(db, args.seconds, what_if=args.what_if)
     if args.only != "sqlite":
         if postgres_available():
             with postgres_database(PG_NAME) as db:
-                run(db, args.seconds)
+                run(db, args.seconds, what_if=args.what_if)
         else:
             print("\n(PostgreSQL not reachable: skipped)")
 
