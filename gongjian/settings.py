@@ -216,9 +216,10 @@ LOGGING = {
 # Case numbers: prefix + local date + five digits (ZZ2023050900012).
 CASES_NUMBER_PREFIX = env.str("CASES_NUMBER_PREFIX", default="ZZ")
 # The deadline job warns whoever holds a case this many hours before its deadline, and closes a
-# verified case nobody rated after CASES_AUTO_CLOSE_HOURS.
+# verified case nobody rated after CASES_AUTO_CLOSE_HOURS. `manage.py periodic` runs it every ten minutes.
 CASES_WARN_HOURS = env.int("CASES_WARN_HOURS", default=4)
 CASES_AUTO_CLOSE_HOURS = env.int("CASES_AUTO_CLOSE_HOURS", default=72)
+PERIODIC_COMMANDS.append(("cases_deadlines", 600))
 # Map tiles for the case map, e.g. https://tiles.example.cn/{z}/{x}/{y}.png. Empty: no tiles, the
 # markers are drawn on a plain background (the city's network may be closed).
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
