@@ -375,3 +375,9 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:30]
+
+    @property
+    def author_label(self) -> str:
+        """The commenter as shown to the public: the first character of the name, the rest masked."""
+        name = str(self.voter.user) or "网友"
+        return f"{name[0]}**"

@@ -82,7 +82,20 @@ def nominator_options(user: Any) -> list[tuple[str, Any]]:
     return options
 
 
+def _office(actor: Any) -> bool:
+    """The city office acts (or the system itself: the demo loader and data imports pass None;
+    pages and the API always pass the request's user)."""
+    return actor is None or policy.is_city_admin(actor)
+
+
 def _check_nominator(*, actor: Any, kind: str, unit: Unit | None, community: Place | None) -> None:
+    if _office(actor):
+        # The office records nominations that reach it on paper, for any community or unit.
+        if kind == NominatorKind.UNIT and unit is None:
+            raise ValidationError({"nominator_unit": _("请选择推荐单位。")})
+        if kind == NominatorKind.COMMUNITY and community is None:
+            raise ValidationError({"nominator_community": _("请选择推荐社区。")})
+        return
     scope = policy.scope_for(actor)
     if not scope.is_authenticated:
         raise ValidationError({"nominator_kind": _("请先登录。")})
@@ -185,7 +198,7 @@ REVIEW_DECISIONS = {
 def nomination_review(*, nomination: Nomination, actor: Any, decision: str, reason: str = "") -> Nomination:
     """The city office approves (the nominee becomes a public candidate), returns (for changes)
     or rejects a nomination; returning and rejecting need a reason."""
-    if not policy.is_city_admin(actor):
+    if not _office(actor):
         raise ValidationError({"decision": _("只有市文明办可以审核推荐。")})
     if decision not in REVIEW_DECISIONS:
         raise ValidationError({"decision": _("审核结论无效。")})
@@ -615,7 +628,7 @@ def comment_submit(*, user: Any, entry: RoundCandidate, body: str, client_ip: st
 @transaction.atomic
 def comment_moderate(*, comment: Comment, actor: Any, approve: bool, reason: str = "") -> Comment:
     """The office shows (approve) or keeps back (reject, with a reason) a pending comment."""
-    if not policy.is_city_admin(actor):
+    if not _office(actor):
         raise ValidationError({"status": _("只有市文明办可以审核评议。")})
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status != CommentStatus.PENDING:
@@ -689,7 +702,7 @@ def quarantine_votes(
 ) -> Quarantine:
     """Set aside votes of ``round`` (those not already set aside) with a reason: they stay as rows
     but no longer count. Only the city office may; recorded in the audit trail."""
-    if not policy.is_city_admin(actor):
+    if not _office(actor):
         raise ValidationError({"reason": _("只有市文明办可以隔离选票。")})
     reason = (reason or "").strip()
     if not reason:
@@ -712,7 +725,7 @@ def quarantine_votes(
 @transaction.atomic
 def quarantine_release(*, quarantine: Quarantine, actor: Any, reason: str) -> Quarantine:
     """Count a quarantine's votes again (the office changed its mind), with a reason."""
-    if not policy.is_city_admin(actor):
+    if not _office(actor):
         raise ValidationError({"reason": _("只有市文明办可以撤销隔离。")})
     if not reason.strip():
         raise ValidationError({"reason": _("请写明撤销理由。")})
@@ -730,7 +743,7 @@ def quarantine_release(*, quarantine: Quarantine, actor: Any, reason: str) -> Qu
 def round_publish_results(*, round: Round, actor: Any, now: datetime.datetime | None = None) -> Round:
     """After closing: recount from the rows and rank the candidates within each category
     (ties share a rank); the published result states how many votes were excluded."""
-    if not policy.is_city_admin(actor):
+    if not _office(actor):
         raise ValidationError({"round": _("只有市文明办可以公布结果。")})
     rnd = Round.objects.select_for_update().get(pk=round.pk)
     if not rnd.has_closed(now or timezone.now()):
@@ -881,7 +894,7 @@ def round_anomalies(*, round: Round) -> list[Finding]:
 
 def quarantine_finding(*, round: Round, key: str, reason: str, actor: Any) -> Quarantine:
     """Quarantine the votes of one finding of :func:`round_anomalies` (found again now, by its key)."""
-    if not policy.is_city_admin(actor):
+    if not _office(actor):
         raise ValidationError({"reason": _("只有市文明办可以隔离选票。")})
     finding = next((f for f in round_anomalies(round=round) if f.key == key), None)
     if finding is None:

@@ -6,6 +6,7 @@ import json
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -155,7 +156,10 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.reason == "unverified":
             return redirect(reverse("rolemodels:verify") + "?next=" + reverse("rolemodels:round-detail", args=[pk]))
     else:
-        messages.success(request, _("点赞成功，谢谢你的支持！"))
+        messages.success(
+            request,
+            _("点赞成功，谢谢你的支持！票数每 %(n)d 秒更新一次。") % {"n": settings.ROLEMODELS_COUNT_CACHE_SECONDS},
+        )
     return redirect(reverse("rolemodels:round-detail", args=[pk]) + anchor)
 
 
