@@ -40,9 +40,14 @@ def login(page: Page, live_server: Any, username: str) -> None:
 @pytest.fixture
 def good_person_round(city_admin: Any) -> Any:
     stories = [
-        ("张满珍", Category.HELPING_OTHERS, "乐善好施：环卫工驿站爱心早餐", "已为300多名环卫工友提供了12.6万余份免费爱心早餐。"),
+        (
+            "张满珍",
+            Category.HELPING_OTHERS,
+            "乐善好施：环卫工驿站爱心早餐",
+            "已为300多名环卫工友提供了12.6万余份免费爱心早餐。",
+        ),
         ("邓成明", Category.FILIAL_PIETY, "孝老爱亲：35 年照料瘫痪妻子", "35年来无微不至地照料妻子。"),
-    ]  # fmt: skip
+    ]
     nominations = []
     for name, category, headline, story in stories:
         n = services.nomination_submit(
