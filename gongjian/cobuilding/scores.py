@@ -15,6 +15,16 @@ from gongjian.core.scorecard import PartValue, clamp, score_part
 from gongjian.pairings.models import Pairing
 from gongjian.pairings.selectors import visit_counts_by_unit
 
+def _visit_counts(campaign: Any) -> dict[int, tuple[int, int]]:
+    """Visits and head-led visits by unit, read once per scoring of a campaign (two parts use
+    them): kept on the campaign object, which lives as long as the request that scores it."""
+    cached = getattr(campaign, "_cobuilding_visit_counts", None)
+    if cached is None:
+        cached = visit_counts_by_unit(campaign=campaign)
+        campaign._cobuilding_visit_counts = cached
+    return cached
+
+
 PLAN_RATIO: dict[str, float] = {PlanStatus.APPROVED: 1.0, PlanStatus.AGREED: 0.5}
 
 
@@ -31,7 +41,7 @@ def visits_part(campaign: Any) -> dict[int, PartValue]:
         unit_id: PartValue(
             ratio=clamp(n / full), detail=_("%(n)d 次（满分 %(full)d 次）") % {"n": n, "full": full}, raw=n
         )
-        for unit_id, (n, _head) in visit_counts_by_unit(campaign=campaign).items()
+        for unit_id, (n, _head) in _visit_counts(campaign).items()
     }
 
 
@@ -43,9 +53,10 @@ def visits_part(campaign: Any) -> dict[int, PartValue]:
     order=11,
 )
 def head_led_part(campaign: Any) -> dict[int, PartValue]:
+    detail = _("带队 %(n)d 次")
     return {
-        unit_id: PartValue(ratio=1.0 if head else 0.0, detail=_("带队 %(n)d 次") % {"n": head}, raw=head)
-        for unit_id, (_n, head) in visit_counts_by_unit(campaign=campaign).items()
+        unit_id: PartValue(ratio=1.0 if head else 0.0, detail=detail % {"n": head}, raw=head)
+        for unit_id, (_n, head) in _visit_counts(campaign).items()
     }
 
 
@@ -57,13 +68,13 @@ def head_led_part(campaign: Any) -> dict[int, PartValue]:
     order=20,
 )
 def plan_part(campaign: Any) -> dict[int, PartValue]:
+    labels = {value: str(label) for value, label in PlanStatus.choices}
     out = {}
     for unit_id, status in Pairing.objects.filter(campaign=campaign, plan__isnull=False).values_list(
         "unit_id", "plan__status"
     ):
-        out[unit_id] = PartValue(
-            ratio=PLAN_RATIO.get(status, 0.0), detail=str(PlanStatus(status).label), raw=PLAN_RATIO.get(status, 0.0)
-        )
+        ratio = PLAN_RATIO.get(status, 0.0)
+        out[unit_id] = PartValue(ratio=ratio, detail=labels.get(status, status), raw=ratio)
     return out
 
 
@@ -85,10 +96,11 @@ def items_on_time_part(campaign: Any) -> dict[int, PartValue]:
             ),
         )
     )
+    detail = _("%(done)d / %(total)d 项按期完成")
     return {
         r["unit_id"]: PartValue(
             ratio=clamp(r["timely"] / r["total"]) if r["total"] else 0.0,
-            detail=_("%(done)d / %(total)d 项按期完成") % {"done": r["timely"], "total": r["total"]},
+            detail=detail % {"done": r["timely"], "total": r["total"]},
             raw=r["timely"],
         )
         for r in rows
@@ -110,6 +122,7 @@ def contributions_part(campaign: Any) -> dict[int, PartValue]:
     )
     top_money = max((r["money"] or Decimal(0) for r in rows), default=Decimal(0))
     top_people = max((r["people"] or 0 for r in rows), default=0)
+    detail = _("%(money)s 元，%(people)d 人次")
     out = {}
     for r in rows:
         money: Decimal = r["money"] or Decimal(0)
@@ -119,7 +132,7 @@ def contributions_part(campaign: Any) -> dict[int, PartValue]:
         )
         out[r["unit_id"]] = PartValue(
             ratio=clamp(ratio),
-            detail=_("%(money)s 元，%(people)d 人次") % {"money": f"{money:,.2f}", "people": people},
+            detail=detail % {"money": f"{money:,.2f}", "people": people},
             raw=money,
         )
     return out
@@ -139,7 +152,7 @@ def commendations_part(campaign: Any) -> dict[int, PartValue]:
         .values(unit_id=F("pairing__unit_id"))
         .annotate(n=Count("id"))
     )
+    detail = _("%(n)d 次")
     return {
-        r["unit_id"]: PartValue(ratio=clamp(r["n"] / full), detail=_("%(n)d 次") % {"n": r["n"]}, raw=r["n"])
-        for r in rows
+        r["unit_id"]: PartValue(ratio=clamp(r["n"] / full), detail=detail % {"n": r["n"]}, raw=r["n"]) for r in rows
     }

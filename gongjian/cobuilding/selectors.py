@@ -1,6 +1,7 @@
 """Reads for plans, revisions, the ledger and its totals, projects, commendations, the
 scorecard and ranking, and a community's view of its unit's work."""
 
+import copy
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -381,7 +382,11 @@ def ranking(
     first. The number of queries does not depend on the number of units: one for the pairings,
     one for the weights, and each part's own few aggregate queries."""
     weighted = score_weights(campaign=campaign)
-    values = {p.key: p.compute(campaign) for p in scorecard.parts()}
+    # Parts may keep what they read on the campaign object for one scoring (see
+    # cobuilding.scores._visit_counts): give them a fresh copy each time.
+    scoring = copy.copy(campaign)
+    scoring.__dict__.pop("_cobuilding_visit_counts", None)
+    values = {p.key: p.compute(scoring) for p in scorecard.parts()}
     pairings = Pairing.objects.filter(campaign=campaign).values(
         "unit_id",
         "unit__name",
@@ -400,6 +405,7 @@ def ranking(
         pairings = pairings.filter(unit_id=unit_id)
     from gongjian.units.models import UnitKind
 
+    kind_labels = {value: str(label) for value, label in UnitKind.choices}
     rows = []
     for p in pairings:
         parts = []
@@ -417,7 +423,7 @@ def ranking(
                 unit_name=p["unit__name"],
                 unit_short_name=p["unit__short_name"] or p["unit__name"],
                 unit_kind=p["unit__kind"],
-                unit_kind_label=str(UnitKind(p["unit__kind"]).label) if p["unit__kind"] in UnitKind.values else "",
+                unit_kind_label=kind_labels.get(p["unit__kind"], ""),
                 community_id=p["community_id"],
                 community_name=p["community__name"],
                 district_name=p["community__parent__parent__name"] or "",

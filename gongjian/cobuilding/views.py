@@ -48,6 +48,7 @@ from gongjian.pairings.models import Campaign, Pairing
 from gongjian.pairings.selectors import campaign_current, visit_list
 from gongjian.places.models import Place, PlaceKind
 
+RANKING_PAGE_SIZE = 120
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -504,6 +505,8 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         raise Http404
     board = sel.ranking(campaign=campaign, **filters)
     top_n = 10
+    # Every unit is ranked; the full table is shown a page at a time (the xlsx has all rows).
+    page = Paginator(board.rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cobuilding/ranking.html",
@@ -513,6 +516,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
             "campaign": campaign,
             "red": board.rows[:top_n],
             "black": list(reversed(board.rows[-top_n:])) if len(board.rows) > top_n else [],
+            "page_obj": page,
             "can_weigh": policy.is_city_admin(request.user),
             "query": request.GET.urlencode(),
             "nav": "ranking",
