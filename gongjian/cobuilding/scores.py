@@ -15,6 +15,7 @@ from gongjian.core.scorecard import PartValue, clamp, score_part
 from gongjian.pairings.models import Pairing
 from gongjian.pairings.selectors import visit_counts_by_unit
 
+
 def _visit_counts(campaign: Any) -> dict[int, tuple[int, int]]:
     """Visits and head-led visits by unit, read once per scoring of a campaign (two parts use
     them): kept on the campaign object, which lives as long as the request that scores it."""
