@@ -342,4 +342,4 @@ def print_results(database: str, results: Sequence[LoadResult], *, baseline: Loa
     for r in results:
         ratio = f"{r.rate / baseline.rate:.2f}x" if baseline and baseline.rate else ""
         errors = r.non_2xx + r.socket_errors
-        print(f"{r.label:<28}{r.rate:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{errors:>8}{ratio:>13}")
+        print(f"{r.label:<40}{r.rate:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{errors:>8}{ratio:>13}")

@@ -41,7 +41,7 @@ def _public_requests() -> QuerySet[Any]:
     submitted_media = Submission.objects.filter(case=OuterRef("pk")).values("media_url")[:1]
     return (
         public_cases()
-        .select_related("category", "unit")
+        .select_related("category", "unit", "place")
         .annotate(status_note=Subquery(last_note), photo_id=Subquery(first_photo), media_link=Subquery(submitted_media))
     )
 

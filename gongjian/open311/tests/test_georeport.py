@@ -528,3 +528,34 @@ def test_it_maps_every_case_status_to_open_or_closed() -> None:
     assert mapping.open311_status("resolved") == "open"  # until the community has verified it
     assert mapping.open311_status("closed") == "closed"
     assert mapping.open311_status("some-future-status") == "open"
+
+
+def test_it_links_the_first_photo_as_media_url(client: Client, open311: dict[str, Any]) -> None:
+    from gongjian.cases.selectors import case_photo_public_url
+    from gongjian.cases.services import case_report
+    from gongjian.conftest import make_photo
+
+    case = case_report(
+        category=open311["catalogue"]["drain"],
+        description="井盖缺失",
+        place=open311["estate"],
+        photos=[make_photo()],
+        source="public",
+    )
+    [record] = client.get(f"{BASE}/requests/{case.number}.json").json()
+    assert record["media_url"] == "http://127.0.0.1:8000" + case_photo_public_url(case.photos.get())
+    assert client.get(record["media_url"].removeprefix("http://127.0.0.1:8000")).status_code == 200
+
+
+def test_it_reads_requests_in_a_fixed_number_of_queries(client: Client, open311: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_case(client, open311)
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"{BASE}/requests.json")
+    for _ in range(4):
+        make_case(client, open311, service_code="flying-cable")
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get(f"{BASE}/requests.json").json()) == 5
+    assert len(five.captured_queries) == len(one.captured_queries) <= 3
