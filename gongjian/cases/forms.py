@@ -43,11 +43,13 @@ class PlaceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         if obj.kind == PlaceKind.COMMUNITY:
             return str(obj.name)
-        return f"　{obj.name}"
+        return f"　{obj.parent.name} · {obj.name}" if obj.parent else f"　{obj.name}"
 
 
 def place_choices() -> QuerySet[Place]:
-    return Place.objects.filter(kind__in=[PlaceKind.COMMUNITY, PlaceKind.ESTATE]).order_by("path")
+    return (
+        Place.objects.filter(kind__in=[PlaceKind.COMMUNITY, PlaceKind.ESTATE]).select_related("parent").order_by("path")
+    )
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

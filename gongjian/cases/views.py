@@ -445,6 +445,8 @@ STEPS: list[Step] = [
     ("reopen", _("重新办理"), case_forms.ReasonForm, HANDLE, (S.VERIFIED, S.CLOSED)),
 ]
 STEP_BY_ACTION = {s[0]: s for s in STEPS}
+# Steps aside from the main line, shown folded.
+SECONDARY_STEPS = ("reject", "redispatch", "recategorise", "merge", "reopen")
 
 
 def _run_step(action: str, case: Case, user: Any, data: dict[str, Any], request: HttpRequest) -> Case:
@@ -506,6 +508,7 @@ def _case_page(request: HttpRequest, case: Case, bound: tuple[str, forms.Form] |
             "photos": list(case.photos.order_by("id")),
             "steps": steps,
             "open_step": bound[0] if bound else "",
+            "secondary": SECONDARY_STEPS,
             "show_reporter": may_see_reporter(user=request.user, case=case),
             "now": timezone.now(),
             "nav": "cases-manage",

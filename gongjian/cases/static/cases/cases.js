@@ -14,7 +14,10 @@
   }
   function drawMap(el) {
     if (!window.L) return;
-    var map = window.L.map(el, { zoomControl: true, attributionControl: !!el.dataset.tiles });
+    // No zoom animation: the view is set once from the markers, and screenshots see the final state.
+    var map = window.L.map(el, {
+      zoomControl: true, attributionControl: !!el.dataset.tiles, zoomAnimation: false, fadeAnimation: false
+    });
     if (el.dataset.tiles) {
       window.L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
     }
@@ -31,9 +34,9 @@
             " · " + esc(c.status_label) + "<br>" + esc(c.community) + " · " + esc(c.reported));
           points.push([c.lat, c.lng]);
         });
-        el.dataset.markers = String(points.length);
-        if (points.length) map.fitBounds(points, { padding: [24, 24], maxZoom: 16 });
+        if (points.length) map.fitBounds(points, { padding: [24, 24], maxZoom: 16, animate: false });
         else el.insertAdjacentHTML("beforeend", '<p class="map-empty">' + esc(el.dataset.empty) + "</p>");
+        el.dataset.markers = String(points.length);
       });
   }
   function locate(btn) {
