@@ -322,6 +322,8 @@ def _attributes(params: QueryDict) -> dict[str, Any]:
 
 def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.POST
+    if any("\x00" in value for values in params.lists() for value in values[1]):
+        raise Open311Error(400, _("参数中不能含有 NUL 字符。"))
     raw_key = _param(params, "api_key")
     if not raw_key:
         raise Open311Error(403, _("缺少 api_key，无法提交诉求。"))

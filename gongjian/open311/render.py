@@ -14,6 +14,7 @@ object, a nested list is an array named after the wrapping element, a missing va
 import datetime
 import decimal
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,9 @@ FORMATS = (XML, JSON)
 CONTENT_TYPES = {XML: "text/xml; charset=utf-8", JSON: "application/json; charset=utf-8"}
 
 Record = Sequence[tuple[str, Any]]
+# Characters XML 1.0 cannot carry at all (control characters, lone surrogates, U+FFFE/U+FFFF):
+# dropped from the XML answer so that it always parses; JSON escapes them and keeps them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def _text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, datetime.datetime):
         return w3c(value)
-    return str(value)
+    return NOT_XML.sub("", str(value))
 
 
 def _json_value(value: Any) -> Any:

@@ -559,3 +559,24 @@ def test_it_reads_requests_in_a_fixed_number_of_queries(client: Client, open311:
     with CaptureQueriesContext(connection) as five:
         assert len(client.get(f"{BASE}/requests.json").json()) == 5
     assert len(five.captured_queries) == len(one.captured_queries) <= 3
+
+
+def test_it_keeps_the_xml_well_formed_whatever_the_text(client: Client, open311: dict[str, Any]) -> None:
+    case = make_case(client, open311, description="井盖\x0b缺失\x1f，<b>危险</b> & 快修")
+    root = parse(client.get(f"{BASE}/requests/{case.number}.xml"), "xml")
+    assert root.findtext("request/description") == "井盖缺失，<b>危险</b> & 快修"
+    [record] = client.get(f"{BASE}/requests/{case.number}.json").json()
+    assert record["description"] == "井盖\x0b缺失\x1f，<b>危险</b> & 快修"
+
+
+def test_it_refuses_a_nul_character(client: Client, open311: dict[str, Any]) -> None:
+    response = report(client, open311["raw_key"], "xml", description="井盖\x00缺失")
+    assert response.status_code == 400
+    assert "NUL" in errors_of(response, "xml")[0][1]
+    assert not Case.objects.exists()
+
+
+def test_it_answers_in_english_when_asked(client: Client, open311: dict[str, Any]) -> None:
+    response = client.post(f"{BASE}/requests.xml", {"service_code": "drain-cover"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert errors_of(response, "xml") == [("403", "api_key was not provided -- can't proceed with create_request.")]
