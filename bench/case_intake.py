@@ -16,11 +16,12 @@ a free port) serves both endpoints with the same settings and middleware:
   event, audit entry, notifications) and the Open311 submission row;
 * ``POST /bench/insert/`` — one ``INSERT`` into a table this script creates (bench/bare/).
 
-Load comes from wrk (closed loop, 32 connections, 2 threads, fixed time after a 2 s warm-up).
+Load comes from wrk (closed loop, 32 connections, 1 thread, fixed time after a 2 s warm-up).
 Target: intake at least half the bare view's rate, with p99 under 100 ms.
 """
 
 import argparse
+import os
 import sys
 import urllib.parse
 from pathlib import Path
@@ -212,7 +213,9 @@ def main() -> None:
     if args.profile:
         profile(args.profile)
         return
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
     print(f"case intake vs one INSERT: 32 connections, 2 gunicorn workers, {args.seconds} s per run")
+    print(f"machine: {os.cpu_count()} cores, load average {load} before the run")
     if args.only != "postgresql":
         with sqlite_database() as db:
             run(db, args.seconds, what_if=args.what_if)
