@@ -122,10 +122,19 @@ def child(volunteers: int, per_year: int) -> None:
             "check_in_method, check_out_method, hours, status, note, decline_reason, created_at) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s)"
         )
-        for i in range(0, len(records), 50_000):
-            cur.executemany(sql, records[i : i + 50_000])
+        if engine == "postgresql":  # COPY: a million rows in seconds rather than minutes
+            columns = (
+                "id, volunteer_id, community_id, checked_in_at, checked_out_at, check_in_method, "
+                "check_out_method, hours, status, note, decline_reason, created_at"
+            )
+            with cur.copy(f"COPY volunteers_servicerecord ({columns}) FROM STDIN") as copy:
+                for row in records:
+                    copy.write_row((*row[:9], "", *row[9:]))
+        else:
+            for i in range(0, len(records), 50_000):
+                cur.executemany(sql, records[i : i + 50_000])
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        cur.execute("VACUUM ANALYZE" if engine == "postgresql" else "ANALYZE")
     print(
         f"{engine}: loaded {volunteers:,} volunteers, {len(records):,} service records in "
         f"{time.perf_counter() - t0:.1f} s",

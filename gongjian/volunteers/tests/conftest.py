@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from gongjian.accounts.models import User
 from gongjian.accounts.services import user_create
@@ -14,6 +15,13 @@ from gongjian.volunteers.protect import id_number_with_check
 from gongjian.volunteers.services import activity_create, volunteer_create
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Any:
+    """Messages are asserted in Chinese; a request in English must not leave its language behind."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 5) -> datetime.datetime:

@@ -247,3 +247,9 @@ def test_the_dashboard_shows_the_volunteer_figures(client, city_admin, volunteer
     page = client.get(reverse("core:dashboard") + "?as_of=2023-05-20")
     assert 'data-figure="volunteers.people"' in page.text or "volunteers.people" in page.text
     assert "volunteers.compliance" in page.text
+
+
+def test_the_pages_speak_english_too(client, activity):
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("volunteers:activity-list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Volunteer activities" in page.text and "Verify a statement" in page.text
