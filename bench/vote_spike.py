@@ -2,22 +2,28 @@
 
     .venv/bin/python bench/vote_spike.py            # 30 s per run; BENCH_SECONDS=10 for a quick look
 
-What it does, in one run:
+In one run:
 
-1. creates the scratch PostgreSQL database ``bench_votes`` (dropped again at the end) and empties
-   Redis db 12; migrates; opens a round with 10 candidates (1 like per candidate per day, 10 per
-   day); creates 10,000 phone-verified voters in bulk and signs a voter token for each;
-2. serves the project with gunicorn (2 sync workers by default, BENCH_WORKERS) on PostgreSQL and
-   Redis, with ``bench/rolemodels_spike_app.py`` adding a bare view that does one plain INSERT;
-3. drives ``wrk`` (LuaJIT cycling through the voters' tokens) at the bare view, then at
-   ``POST /api/rolemodels/rounds/{id}/votes`` for the same time; every 10th vote request repeats
-   the one before it (same voter, same candidate) and must be refused;
-4. runs ``pgbench`` with a one-INSERT script for PostgreSQL's own insert rate;
-5. prints requests/s, votes/s, p50 and p99 for each and the ratios, then checks that the stored
-   votes equal the accepted (201) responses exactly and that no voter exceeded either limit.
+1. creates the scratch PostgreSQL database ``bench_votes`` (``bench.harness.postgres_database``:
+   dropped again at the end) and empties Redis db 12; migrates; opens two rounds of 10 candidates
+   (1 like per candidate per day, 10 a day); creates 10,000 phone-verified voters in bulk and
+   signs a voter token for each (no database lookup is needed to check one);
+2. serves the project with gunicorn (``bench.harness.gunicorn``, 2 sync workers, BENCH_WORKERS)
+   on PostgreSQL and Redis, with ``bench.bare`` adding a view that does one plain INSERT;
+3. drives ``wrk`` (LuaJIT cycling through the voters' tokens, 2 threads, 16 connections) for the
+   same time at: the one-INSERT view; the plain vote endpoint ``POST /rolemodels/rounds/{id}/votes/``;
+   the API's ``POST /api/rolemodels/rounds/{id}/votes`` (django-ninja). Every 10th vote request
+   repeats the one before it (same voter and candidate, sent concurrently from another
+   connection) and must be refused. When the time is up each connection stops voting and the
+   thread stops once every vote it sent is answered, so no vote is in flight at the end;
+4. runs ``pgbench`` with a one-INSERT script: PostgreSQL's own insert rate;
+5. prints requests/s, accepted votes/s, p50 and p99 for each, and the ratios; then checks against
+   PostgreSQL that the stored votes equal the accepted (201) answers exactly and that no voter
+   exceeded either limit.
 
 Every request comes from 127.0.0.1, so the per-address challenge threshold is lifted for the
 run (ROLEMODELS_VOTES_PER_ADDRESS_MINUTE); behind a proxy, PROXY_COUNT gives real addresses.
+The per-voter threshold (20 a minute) stays: each voter votes a few times in 30 s.
 """
 
 import json
@@ -115,8 +121,9 @@ function response(status, headers, body)
   else other = other + 1 end
 end
 function done(summary, latency, requests)
-  local ok, refused, challenged, oth, sent_all, longest = 0, 0, 0, 0, 0, 0
+  local ok, refused, challenged, oth, sent_all, longest, unfinished = 0, 0, 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
+    if t:get("finished") == 0 then unfinished = unfinished + 1 end
     ok = ok + t:get("s201"); refused = refused + t:get("s400")
     challenged = challenged + t:get("s429"); oth = oth + t:get("other"); sent_all = sent_all + t:get("sent")
     if t:get("finished") > longest then longest = t:get("finished") end
@@ -124,9 +131,9 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH {"requests": %d, "duration_us": %d, "ok": %d, "refused": %d, "challenged": %d, "other": %d, ' ..
-    '"p50_us": %d, "p99_us": %d, "socket_errors": %d}\n',
+    '"p50_us": %d, "p99_us": %d, "socket_errors": %d, "unanswered_threads": %d}\n',
     sent_all, longest * 1e6, ok, refused, challenged, oth,
-    latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.timeout))
+    latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.timeout, unfinished))
 end
 """
 
@@ -247,8 +254,11 @@ def check(round_id: int, vote: dict[str, float]) -> list[str]:
     per_day = rows.values("voter", "day").annotate(n=Count("id")).aggregate(m=Max("n"))["m"] or 0
     if per_pair > 1 or per_day > CANDIDATES:
         problems.append(f"round {round_id}: a voter exceeded a limit ({per_pair} for one candidate, {per_day} a day)")
-    if vote["other"] or vote["challenged"] or vote["socket_errors"]:
-        problems.append(f"round {round_id}: unexpected answers or socket errors")
+    if vote["other"] or vote["challenged"]:
+        problems.append(f"round {round_id}: unexpected answers")
+    if vote["unanswered_threads"]:
+        # A vote whose connection broke has no answer: it may or may not be stored.
+        problems.append(f"round {round_id}: some vote requests got no answer (socket errors), so exactness is unknown")
     print(
         f"check round {round_id}: stored {stored} = accepted {int(vote['ok'])}; refused {int(vote['refused'])}, "
         f"challenged {int(vote['challenged'])}, other {int(vote['other'])}; most likes by one voter for one "
@@ -269,7 +279,8 @@ def bare_rows() -> int:
 def report(name: str, r: dict[str, float]) -> None:
     print(
         f"{name:<26} {r['rps']:7.0f} req/s {r['ok_rps']:7.0f} ok/s  p50 {r['p50_us'] / 1000:6.1f} ms  "
-        f"p99 {r['p99_us'] / 1000:6.1f} ms  ({int(r['requests'])} requests, {int(r['socket_errors'])} socket errors)"
+        f"p99 {r['p99_us'] / 1000:6.1f} ms  ({int(r['requests'])} requests; {int(r['socket_errors'])} socket errors, "
+        f"{'all on the closing probes' if not r['unanswered_threads'] else 'some on votes'})"
     )
 
 
