@@ -137,7 +137,10 @@ def test_a_volunteer_signs_up_checks_in_and_out_and_gets_a_verified_statement(
         me.get_by_label("起始日期").fill("2023-05-01")
         me.get_by_label("截止日期").fill("2023-05-20")
         me.get_by_test_id("make-statement").click()
-        expect(me.get_by_text(re.compile("证明已生成"))).to_be_visible()
+        # The PDF is made by a job; its page shows progress, then the outcome and the way back.
+        expect(me.get_by_test_id("job")).to_have_attribute("data-status", "done")
+        expect(me.get_by_text("证明已生成：1 次服务，共 2.00 小时。")).to_be_visible()
+        me.get_by_test_id("job").get_by_role("link", name="查看").click()
         fits(me)
         shot(me, "my-page")
         code = me.get_by_test_id("statement-code").first.inner_text()

@@ -805,21 +805,34 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(12))
 
 
-@transaction.atomic
-def statement_create(
-    *, volunteer: Volunteer, period_from: datetime.date, period_to: datetime.date, actor: Any
-) -> Statement:
-    """A PDF statement of the volunteer's approved hours between two dates (inclusive), with a
-    verification code. The PDF is rendered once and stored (about a second with CJK fonts)."""
-    from gongjian.volunteers.documents import statement_pdf
-    from gongjian.volunteers.selectors import statement_records
-
+def statement_check(*, period_from: datetime.date, period_to: datetime.date) -> None:
+    """Refuse a period a statement cannot cover (checked before the job is queued, and again in it)."""
     if period_to < period_from:
         raise ValidationError({"period_to": _("截止日期不能早于起始日期。")})
     if period_to > timezone.localdate():
         raise ValidationError({"period_to": _("截止日期不能晚于今天。")})
     if (period_to - period_from).days > 366 * 5:
         raise ValidationError({"period_from": _("一份证明最多涵盖 5 年。")})
+
+
+@transaction.atomic
+def statement_create(
+    *,
+    volunteer: Volunteer,
+    period_from: datetime.date,
+    period_to: datetime.date,
+    actor: Any,
+    progress: Progress | None = None,
+) -> Statement:
+    """A PDF statement of the volunteer's approved hours between two dates (inclusive), with a
+    verification code. The PDF is rendered once and stored: under a second when the fonts are
+    loaded, several seconds for the first one in a process, so pages run it as a job."""
+    from gongjian.volunteers.documents import statement_pdf
+    from gongjian.volunteers.selectors import statement_records
+
+    report = progress or (lambda done, total, stage: None)
+    statement_check(period_from=period_from, period_to=period_to)
+    report(0, 3, _("汇总服务记录"))
     records = list(statement_records(volunteer=volunteer, period_from=period_from, period_to=period_to))
     statement = Statement(
         volunteer=volunteer,
@@ -831,6 +844,8 @@ def statement_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     statement.save()
+    report(1, 3, _("生成 PDF"))
     pdf = statement_pdf(statement=statement, records=records)
     statement.file.save(f"statement-{statement.code}.pdf", ContentFile(pdf), save=True)
+    report(3, 3, _("完成"))
     return statement

@@ -1,10 +1,12 @@
 import datetime
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +18,7 @@ from gongjian.core import policy
 from gongjian.core.exports import xlsx_response
 from gongjian.core.forms import submit
 from gongjian.core.imports import import_page
+from gongjian.core.jobs import job_start
 from gongjian.core.ratelimit import ratelimit
 from gongjian.places.models import Place, PlaceKind
 from gongjian.units.models import Unit
@@ -70,7 +73,7 @@ from gongjian.volunteers.services import (
     scan,
     signup_cancel,
     signup_create,
-    statement_create,
+    statement_check,
     team_create,
     volunteer_claim,
     volunteer_register,
@@ -653,20 +656,26 @@ def hour_rule(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def statement_new(request: HttpRequest) -> HttpResponse:
+    """Queue the volunteer's PDF statement; the job's page shows its progress, then links back."""
     volunteer = volunteer_of(request.user)
     if volunteer is None:
         raise PermissionDenied
     form = StatementForm(request.POST)
-    if form.is_valid():
-        try:
-            statement = statement_create(volunteer=volunteer, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("证明已生成，验证码 %(code)s。") % {"code": statement.code})
-    else:
+    if not form.is_valid():
         messages.error(request, _("请填写起止日期。"))
-    return redirect("volunteers:me")
+        return redirect("volunteers:me")
+    period_from, period_to = form.cleaned_data["period_from"], form.cleaned_data["period_to"]
+    try:
+        statement_check(period_from=period_from, period_to=period_to)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("volunteers:me")
+    payload = {"volunteer": volunteer.pk, "period_from": period_from.isoformat(), "period_to": period_to.isoformat()}
+    upload = SimpleUploadedFile(
+        f"statement-{period_from:%Y%m%d}-{period_to:%Y%m%d}.json", json.dumps(payload).encode(), "application/json"
+    )
+    job = job_start(kind="volunteers.statement", upload=upload, actor=request.user)
+    return redirect("core:job-detail", pk=job.pk)
 
 
 def statement_download(request: HttpRequest, pk: int) -> FileResponse:

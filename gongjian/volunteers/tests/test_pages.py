@@ -166,9 +166,9 @@ def test_a_volunteer_gets_a_pdf_statement_that_verifies(client, activity, volunt
     record_approve(record=record, actor=chengfa_liaison)
     client.force_login(volunteer_user)
     response = client.post(
-        reverse("volunteers:statement-create"), {"period_from": "2023-05-01", "period_to": "2023-05-31"}
+        reverse("volunteers:statement-create"), {"period_from": "2023-05-01", "period_to": "2023-05-31"}, follow=True
     )
-    assert response.status_code == 302
+    assert "证明已生成：1 次服务，共 2.00 小时。" in response.text  # the job's page
     statement = Statement.objects.get()
     assert statement.hours == Decimal("2.00") and statement.record_count == 1
     pdf = client.get(reverse("volunteers:statement-download", args=[statement.pk]))
@@ -181,6 +181,16 @@ def test_a_volunteer_gets_a_pdf_statement_that_verifies(client, activity, volunt
     assert "证明真实有效" in ok.text and "李**" in ok.text and "2.00" in ok.text
     bad = client.get(reverse("volunteers:verify") + "?code=ABCDEFGHJKLM")
     assert "没有找到" in bad.text
+
+
+def test_a_statement_for_a_bad_period_is_refused_before_any_job(client, volunteer, volunteer_user):
+    from gongjian.core.models import Job
+
+    client.force_login(volunteer_user)
+    response = client.post(
+        reverse("volunteers:statement-create"), {"period_from": "2023-05-31", "period_to": "2023-05-01"}, follow=True
+    )
+    assert "截止日期不能早于起始日期" in response.text and not Job.objects.exists()
 
 
 def test_another_user_cannot_download_a_statement(client, volunteer, volunteer_user, gongdian_liaison):
