@@ -225,3 +225,39 @@ def test_it_uploads_before_and_after_photos(client, world, chengfa_liaison, gong
         == 404
     )
     assert Project.objects.get().photos.count() == 2
+
+
+def test_it_puts_its_figures_on_the_dashboard(client, world, approved, chengfa_liaison, sewer_item) -> None:
+    contribution_create(
+        pairing=world["chengfa_pairing"],
+        actor=chengfa_liaison,
+        kind="money",
+        made_on=datetime.date(2023, 6, 21),
+        amount=Decimal("205000.00"),
+        plan_item=sewer_item,
+    )
+    client.force_login(chengfa_liaison)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert 'data-figure="cobuilding.contributions"' in page and "20.5 万元" in page
+    assert 'data-figure="cobuilding.plans"' in page and "1 / 2" in page
+    assert 'data-figure="cobuilding.ranking"' in page
+
+
+def test_it_lists_and_totals_for_each_kind_of_user(
+    client, world, approved, chengfa_liaison, beiling_staff, city_admin
+) -> None:
+    for user in (chengfa_liaison, beiling_staff, city_admin):
+        client.force_login(user)
+        for name in ("plan-list", "ledger-list", "ledger-totals", "project-list", "commendation-list", "ranking"):
+            assert client.get(reverse(f"cobuilding:{name}")).status_code == 200, (user, name)
+        for by in ("unit", "community", "district", "campaign"):
+            assert client.get(reverse("cobuilding:ledger-totals"), {"by": by}).status_code == 200
+    client.force_login(city_admin)
+    assert client.get(reverse("cobuilding:weights", args=[world["campaign"].pk])).status_code == 200
+
+
+def test_it_speaks_english(client, world, approved, chengfa_liaison) -> None:
+    client.force_login(chengfa_liaison)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("cobuilding:plan-detail", args=[approved.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Community construction" in page and "Approved by the city office" in page
