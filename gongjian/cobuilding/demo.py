@@ -432,6 +432,44 @@ def _others(ctx: DemoContext) -> int:
     return n
 
 
+def _settled_cases(ctx: DemoContext) -> int:
+    """2023 projects of the seed's units settling the resolved cases of their community that the
+    cases demo assigned to them (none if the cases demo made none)."""
+    from gongjian.cases.models import Case
+
+    linked = 0
+    for unit, name in (
+        ("市城发集团", "北岭社区2023年诉求集中整改"),
+        ("国网株洲供电公司", "湘华社区2023年供电设施整改"),
+    ):
+        pairing = ctx.pairings[2023][unit]
+        campaign = pairing.campaign
+        cases = list(
+            Case.objects.filter(
+                community_id=pairing.community_id,
+                unit_id=pairing.unit_id,
+                status__in=("resolved", "verified", "closed"),
+                resolved_at__date__gte=campaign.starts_on,
+                resolved_at__date__lte=campaign.ends_on,
+            ).order_by("resolved_at")[:6]
+        )
+        if not cases:
+            continue
+        started = timezone.localtime(cases[0].created_at).date()
+        project = project_create(
+            pairing=pairing,
+            name=name,
+            description="联点单位对社区群众反映的问题逐件整改销号。",
+            status=ProjectStatus.COMPLETED,
+            started_on=max(started, campaign.starts_on),
+            completed_on=timezone.localtime(cases[-1].resolved_at).date(),  # type: ignore[arg-type]
+            cases=cases,
+        )
+        _money(pairing, project.completed_on, f"{len(cases) * 1800}.00", name, project=project)  # type: ignore[arg-type]
+        linked += len(cases)
+    return linked
+
+
 def load(ctx: DemoContext) -> None:
     """The seed's co-building stories and plausible plans and ledgers for the other units."""
     if 2022 not in ctx.pairings or 2023 not in ctx.pairings:
@@ -467,7 +505,8 @@ def load(ctx: DemoContext) -> None:
     )
     _propaganda(ctx)
     others = _others(ctx)
+    linked = _settled_cases(ctx)
     ctx.summary.extra["cobuilding"] = (
         f"{Plan.objects.count()} plans ({others} filler), "
-        f"{PlanItem.objects.count()} plan items, seed stories of 6 units"
+        f"{PlanItem.objects.count()} plan items, seed stories of 6 units, {linked} cases settled by projects"
     )
