@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import DecimalField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,22 +106,28 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def place_nearest(*, lat: Decimal, lng: Decimal) -> Place | None:
-    """The community or estate with coordinates nearest to the point (the closest of those within
-    a widening box, so the database does the first cut)."""
+    """The community or estate with coordinates nearest to the point: one indexed query in a
+    widening box, ordered by squared distance in degrees (longitude scaled by cos(latitude)), so
+    the database returns just the one place."""
     kinds = [PlaceKind.COMMUNITY, PlaceKind.ESTATE]
+    scale = Decimal(str(round(math.cos(math.radians(float(lat))), 6)))
+    dy = F("latitude") - lat
+    dx = (F("longitude") - lng) * scale
+    squared = ExpressionWrapper(dy * dy + dx * dx, output_field=DecimalField(max_digits=20, decimal_places=12))
     for span in (Decimal("0.02"), Decimal("0.1"), Decimal("0.5"), Decimal(3)):
-        candidates = list(
+        nearest = (
             Place.objects.filter(
                 kind__in=kinds,
                 latitude__range=(lat - span, lat + span),
                 longitude__range=(lng - span, lng + span),
-            ).only("id", "kind", "name", "path", "latitude", "longitude", "parent_id")
-        )
-        if candidates:
-            return min(
-                candidates,
-                key=lambda p: distance_m(float(lat), float(lng), float(p.latitude or 0), float(p.longitude or 0)),
             )
+            .annotate(squared=squared)
+            .order_by("squared", "id")
+            .only("id", "kind", "name", "path", "latitude", "longitude", "parent_id")
+            .first()
+        )
+        if nearest is not None:
+            return nearest
     return None
 
 
@@ -141,7 +147,19 @@ def _place_context(place: Place) -> tuple[Place | None, Place | None, Place | No
 
 def _next_number(moment: datetime.datetime) -> str:
     """``ZZ`` + the local date + a five-digit sequence of the day, e.g. ``ZZ2023050900012``. The
-    day's counter row is updated in place, so concurrent reports never get the same number."""
+    day's counter row is updated in place, so concurrent reports never get the same number.
+
+    Called outside any transaction, the number is taken in a short transaction of its own, so the
+    counter row's lock is not held while the rest of the report is written (concurrent reports
+    would queue on it); a report that then fails leaves a gap in the day's numbers, never a
+    duplicate. Inside a caller's transaction, the number is part of it."""
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return _next_number_locked(moment)
+    return _next_number_locked(moment)
+
+
+def _next_number_locked(moment: datetime.datetime) -> str:
     day = timezone.localtime(moment).date()
     updated = CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
     if not updated:
@@ -257,14 +275,21 @@ def _plain(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _event(
-    case: Case, *, kind: str, actor: Any, note: str = "", unit: Unit | None = None, at: datetime.datetime | None = None
+    case: Case,
+    *,
+    kind: str,
+    actor: Any,
+    note: str = "",
+    unit: Unit | None = None,
+    at: datetime.datetime | None = None,
+    label: str = "",
 ) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
         note=note,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=_actor_label(actor, case) if getattr(actor, "is_authenticated", False) else "",
+        actor_label=label or (_actor_label(actor, case) if getattr(actor, "is_authenticated", False) else ""),
         status=case.status,
         unit=unit,
         created_at=at or now(),
@@ -431,11 +456,12 @@ def case_report(
 
     raw_token = follow_token_new()
     moment = now()
+    number = _next_number(moment)
     written: list[str] = []
     try:
         with transaction.atomic():
             case = Case(
-                number=_next_number(moment),
+                number=number,
                 category=cat,
                 status=Status.REPORTED,
                 priority=priority,
@@ -458,10 +484,8 @@ def case_report(
             )
             case.save()
             _store_photos(case, cleaned, stage=CasePhoto.Stage.BEFORE, actor=reporter, written=written)
-            event = _event(case, kind=Kind.REPORTED, actor=reporter, note="", at=moment)
-            if not event.actor_label:
-                event.actor_label = str(Case.Source(source).label)
-                CaseEvent.objects.filter(pk=event.pk).update(actor_label=event.actor_label)
+            label = "" if _authenticated(reporter) else str(Case.Source(source).label)
+            _event(case, kind=Kind.REPORTED, actor=reporter, note="", at=moment, label=label)
             audit.record_event(
                 "cases.reported",
                 instance=case,

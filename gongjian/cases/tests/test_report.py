@@ -136,3 +136,15 @@ def test_public_cases_leave_out_private_categories_and_merged(
     _report(category="neighbourhood", place=located["beiling"])
     assert list(public_cases()) == [shown]
     assert case_public_url(shown).endswith(f"/{shown.number}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_number_is_taken_on_its_own(
+    located: dict[str, Any], categories: dict[str, Any]
+) -> None:
+    a = _report(category="sewer", place=located["beiling"])
+    with pytest.raises(ValidationError):
+        _report(category="sewer", place=located["beiling"], photos=[make_photo(f"{i}.jpg") for i in range(7)])
+    b = _report(category="sewer", lat="27.8857", lng="113.1255")
+    assert int(b.number[-5:]) == int(a.number[-5:]) + 1  # a refused report takes no number
+    assert b.place == located["xinyuan"]
