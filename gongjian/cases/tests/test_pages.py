@@ -229,3 +229,12 @@ def test_category_pages(city_admin: User, categories: dict[str, Any], chengfa_li
     assert _client(city_admin).get(reverse("cases:category-list")).status_code == 200
     assert _client(city_admin).get(reverse("cases:category-import")).status_code == 200
     assert _client(chengfa_liaison).get(reverse("cases:category-import")).status_code == 403
+
+
+def test_the_case_pages_speak_english(reported: Case) -> None:
+    c = _client()
+    c.cookies["django_language"] = "en"
+    body = c.get(reverse("cases:report")).content.decode()
+    assert "Report a problem" in body and "Kind of problem" in body
+    body = c.get(reverse("cases:public-detail", args=[reported.number])).content.decode()
+    assert "Progress" in body and "Reported" in body
