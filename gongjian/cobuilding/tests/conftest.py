@@ -4,9 +4,17 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from gongjian.cobuilding.models import Plan, PlanItem, WorkArea
 from gongjian.cobuilding.services import plan_create, plan_item_add
+
+
+@pytest.fixture(autouse=True)
+def _in_chinese() -> Any:
+    # A request with an English cookie leaves English active in this thread: restore it after.
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture(autouse=True)
