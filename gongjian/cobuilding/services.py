@@ -117,6 +117,12 @@ def _person(actor: Any) -> Any:
     return None if actor is SYSTEM else actor
 
 
+def _notify(actor: Any, recipients: list[Any], **message: Any) -> None:
+    """Tell people about a step of the workflow; loads acting as SYSTEM (the demo's past) tell nobody."""
+    if actor is not SYSTEM:
+        notify(recipients, **message)
+
+
 def _community_staff(pairing: Pairing) -> list[Any]:
     return [
         m.user
@@ -293,7 +299,8 @@ def plan_submit(*, plan: Plan, actor: Any, at: datetime.datetime | None = None) 
         plan=plan, number=plan.revision, snapshot=plan_snapshot(plan), submitted_by=_person(actor), submitted_at=now
     )
     audit.record_event("cobuilding.plan_submitted", instance=plan, details={"revision": revision.number})
-    notify(
+    _notify(
+        actor,
         _community_staff(plan.pairing),
         kind="cobuilding.plan_submitted",
         title=_("%(unit)s 提交了共建工作实施方案（第 %(n)d 稿）")
@@ -327,7 +334,8 @@ def plan_return(*, plan: Plan, actor: Any, comment: str, at: datetime.datetime |
     audit.record_event(
         "cobuilding.plan_returned", instance=plan, details={"revision": plan.revision, "comment": comment}
     )
-    notify(
+    _notify(
+        actor,
         _liaisons(plan.pairing),
         kind="cobuilding.plan_returned",
         title=_("%(community)s 退回了共建工作实施方案") % {"community": plan.pairing.community.name},
@@ -350,7 +358,8 @@ def plan_agree(*, plan: Plan, actor: Any, comment: str = "", at: datetime.dateti
     plan.save()
     _close_revision(plan, PlanStatus.AGREED, plan.review_comment)
     audit.record_event("cobuilding.plan_agreed", instance=plan, details={"revision": plan.revision})
-    notify(
+    _notify(
+        actor,
         [*_liaisons(plan.pairing), *_city_admins()],
         kind="cobuilding.plan_agreed",
         title=_("%(community)s 同意了 %(unit)s 的共建工作实施方案")
@@ -375,7 +384,8 @@ def plan_approve(*, plan: Plan, actor: Any, at: datetime.datetime | None = None)
     plan.save()
     _close_revision(plan, PlanStatus.APPROVED)
     audit.record_event("cobuilding.plan_approved", instance=plan, details={"revision": plan.revision})
-    notify(
+    _notify(
+        actor,
         _liaisons(plan.pairing),
         kind="cobuilding.plan_approved",
         title=_("市文明办批准了共建工作实施方案"),

@@ -594,6 +594,7 @@ def community_page(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "pairing": pairing,
                 "visits": visit_list(user=request.user).filter(pairing=pairing)[:10],
+                "visit_count": visit_list(user=request.user).filter(pairing=pairing).count(),
                 "plan": plan,
                 "progress": sel.plan_progress(plan) if plan else None,
                 "sum": sel.contribution_sum(entries),
