@@ -162,3 +162,32 @@ def test_a_volunteer_signs_up_checks_in_and_out_and_gets_a_verified_statement(
         fits(public)
         shot(public, "verified")
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_the_organiser_pages_fit_a_phone_with_the_demo(browser: Browser, live_server, settings):
+    """The city admin's compliance page for May 2023 and the volunteer pages, on a phone."""
+    from django.core.management import call_command
+
+    from gongjian.volunteers.models import Activity
+
+    settings.DEMO_MODE = True
+    call_command("load_demo", verbosity=0)
+    activity = Activity.objects.filter(title__startswith="市城发集团").get()
+    page = phone(browser).new_page()
+    login(page, live_server.url, "wenmingban")
+    page.goto(f"{live_server.url}/volunteers/compliance/?month=2023-05")
+    rate = page.get_by_test_id("compliance-rate").inner_text()
+    assert rate not in ("0.0%", "100.0%")
+    expect(page.locator("[data-chart='volunteer-hours'] svg")).to_be_visible()
+    fits(page)
+    shot(page, "compliance")
+    for path in [
+        "/volunteers/",
+        f"/volunteers/activities/{activity.pk}/",
+        "/volunteers/teams/",
+        "/dashboard/?as_of=2023-05-31",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        fits(page)
+    expect(page.locator("[data-figure='volunteers.compliance'] [data-testid=figure-value]")).to_have_text(rate)
+    shot(page, "dashboard")

@@ -9,8 +9,7 @@ from gongjian.core.figures import Figure, FigureContext, figure
 from gongjian.volunteers.models import Activity, ServiceRecord, Team, Volunteer
 from gongjian.volunteers.selectors import (
     COUNTED,
-    compliance_by,
-    compliance_total,
+    compliance_month,
     hours_by_month,
     month_start,
 )
@@ -72,7 +71,7 @@ def compliance_figure(ctx: FigureContext) -> Figure | None:
     if not getattr(ctx.user, "is_authenticated", False):
         return None
     month = month_start(ctx.as_of)
-    total = compliance_total(compliance_by(user=ctx.user, month=month))
+    total = compliance_month(user=ctx.user, month=month).total
     if not total.members:
         return None
     return Figure(

@@ -239,27 +239,59 @@ class ComplianceRow:
         return self.members - self.served
 
 
-def compliance_by(*, user: Any, month: datetime.date, group: str = "unit") -> list[ComplianceRow]:
-    """For each unit (``group="unit"``) or district of residence (``"district"``): how many of the
-    in-service party members the user may see served at least once in a community in ``month``.
-    One aggregate query (plus one for the names), whatever the number of members."""
-    field = "unit_id" if group == "unit" else "district_id"
-    rows = list(
+@dataclass(frozen=True)
+class ComplianceReport:
+    month: datetime.date
+    by_unit: list[ComplianceRow]
+    by_district: list[ComplianceRow]
+    total: ComplianceRow
+
+
+def compliance_month(*, user: Any, month: datetime.date) -> ComplianceReport:
+    """The month's report over the in-service party members the user may see: how many served at
+    least once in a community, by unit, by district of residence, and in all.
+
+    One aggregate query grouped by (unit, district), read from covering indexes, whatever the
+    number of members; the unit and district rows are sums of its groups (and one query for the
+    names)."""
+    groups = list(
         party_members(user=user, month=month)
-        .values(field)
+        .values("unit_id", "district_id")
         .annotate(members=Count("id"), served=Count("id", filter=Q(pk__in=served_in_month(month))))
-        .order_by(field)
+        .order_by("unit_id", "district_id")
     )
-    ids = [r[field] for r in rows if r[field] is not None]
-    if group == "unit":
-        names = {u.pk: u.display_name for u in Unit.objects.filter(pk__in=ids).only("name", "short_name")}
-    else:
-        names = dict(Place.objects.filter(pk__in=ids).values_list("pk", "name"))
-    out = [
-        ComplianceRow(key=r[field], name=names.get(r[field], "—"), members=r["members"], served=r["served"])
-        for r in rows
-    ]
-    return sorted(out, key=lambda row: (row.rate, row.name))
+    units: dict[int | None, list[int]] = {}
+    districts: dict[int | None, list[int]] = {}
+    for g in groups:
+        for key, into in ((g["unit_id"], units), (g["district_id"], districts)):
+            acc = into.setdefault(key, [0, 0])
+            acc[0] += g["members"]
+            acc[1] += g["served"]
+    unit_names = {
+        u.pk: u.display_name for u in Unit.objects.filter(pk__in=[k for k in units if k]).only("name", "short_name")
+    }
+    place_names = dict(Place.objects.filter(pk__in=[k for k in districts if k]).values_list("pk", "name"))
+
+    def rows(totals: dict[int | None, list[int]], names: dict[int, str]) -> list[ComplianceRow]:
+        out = [
+            ComplianceRow(key=k, name=names.get(k, "—") if k else "—", members=m, served=sv)
+            for k, (m, sv) in totals.items()
+        ]
+        return sorted(out, key=lambda row: (row.rate, row.name))
+
+    by_unit = rows(units, unit_names)
+    return ComplianceReport(
+        month=month_start(month),
+        by_unit=by_unit,
+        by_district=rows(districts, place_names),
+        total=compliance_total(by_unit),
+    )
+
+
+def compliance_by(*, user: Any, month: datetime.date, group: str = "unit") -> list[ComplianceRow]:
+    """The report's rows by unit (``group="unit"``) or by district of residence (``"district"``)."""
+    report = compliance_month(user=user, month=month)
+    return report.by_unit if group == "unit" else report.by_district
 
 
 def compliance_total(rows: Iterable[ComplianceRow]) -> ComplianceRow:

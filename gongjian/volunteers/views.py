@@ -47,7 +47,7 @@ from gongjian.volunteers.selectors import (
     activity_signups,
     approved_hours,
     compliance_by,
-    compliance_total,
+    compliance_month,
     hour_rule_current,
     hours_by_month,
     month_start,
@@ -597,8 +597,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     if not _can_manage(request.user):
         raise PermissionDenied
     form, month = _month(request)
-    by_unit = compliance_by(user=request.user, month=month)
-    by_district = compliance_by(user=request.user, month=month, group="district")
+    report = compliance_month(user=request.user, month=month)
     missing = Paginator(not_served(user=request.user, month=month), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -606,9 +605,9 @@ def compliance(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "month": month,
-            "by_unit": by_unit,
-            "by_district": by_district,
-            "total": compliance_total(by_unit),
+            "by_unit": report.by_unit,
+            "by_district": report.by_district,
+            "total": report.total,
             "page_obj": missing,
             "chart": monthly_hours_chart(hours_by_month(as_of=month.replace(day=28))),
             "nav": NAV,
