@@ -191,6 +191,11 @@ clock("  _place_context (ancestors)", lambda: cs._place_context(case.place))
 clock("  _next_number (counter UPDATE + SELECT)", numbered)
 clock("  _community_staff (who to notify)", lambda: cs._community_staff(case))
 clock("api_key_authenticate", lambda: api_key_authenticate(raw="demo-open311-key"))
+import bench.bare.whatif  # noqa: E402,F401 (patches the three changes in)
+print("with bench/bare/whatif.py patched in:")
+clock("whole Open311 POST (test client)", lambda: client.post("/open311/v2/requests.json", data))
+clock("case_report (lat/long)", reported)
+clock("  place_nearest, one query", lambda: cs.place_nearest(lat=lat, lng=lng))
 """
 
 
