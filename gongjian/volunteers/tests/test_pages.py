@@ -263,3 +263,34 @@ def test_the_pages_speak_english_too(client, activity):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("volunteers:activity-list"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Volunteer activities" in page.text and "Verify a statement" in page.text
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"), [("volunteers:list", 12), ("volunteers:activity-list", 10), ("volunteers:compliance", 14)]
+)
+def test_list_pages_answer_in_a_fixed_number_of_queries(
+    client, world, city_admin, chengfa_liaison, django_assert_max_num_queries, name, limit
+):
+    from gongjian.volunteers.services import activity_create, signup_create
+    from gongjian.volunteers.tests.conftest import make_volunteer
+
+    people = [
+        make_volunteer(f"党员{i}", f"1350733{i:04d}", unit=world["chengfa"], community=world["beiling"], party=True)
+        for i in range(12)
+    ]
+    for day in (21, 22, 23):
+        a = activity_create(
+            actor=city_admin,
+            title=f"活动{day}",
+            kind="clean_up",
+            organiser_unit=world["chengfa"],
+            community=world["beiling"],
+            starts_at=at(day, 9).replace(year=2099),
+            ends_at=at(day, 11).replace(year=2099),
+            capacity=5,
+        )
+        for v in people[:6]:
+            signup_create(activity=a, volunteer=v, actor=None)
+    client.force_login(city_admin)
+    with django_assert_max_num_queries(limit):
+        assert client.get(reverse(name)).status_code == 200
