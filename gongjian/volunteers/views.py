@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -86,6 +87,13 @@ def _can_manage(user: Any) -> bool:
     """Whether the user looks after volunteers at all (city admin, liaison, community staff)."""
     scope = policy.scope_for(user)
     return scope.is_city_admin or bool(scope.unit_ids) or bool(scope.community_ids)
+
+
+def _next(request: HttpRequest, value: str | None, default: str) -> str:
+    """Where to go after a form: ``value`` if it is a path on this site, else ``default``."""
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
+        return value
+    return default
 
 
 def _by_phone(raw: str) -> Volunteer:
@@ -234,7 +242,7 @@ def register(request: HttpRequest) -> HttpResponse:
         if volunteer is not None and volunteer.user is not None:
             login(request, volunteer.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("注册成功，欢迎加入志愿者队伍！"))
-            return redirect(request.GET.get("next") or "volunteers:activity-list")
+            return redirect(_next(request, request.GET.get("next"), _url("volunteers:activity-list")))
     return render(request, "volunteers/register.html", {"form": form, "nav": NAV})
 
 
@@ -506,7 +514,7 @@ def record_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, _("已认定 %(h)s 小时。") % {"h": record.hours})
-    return redirect(request.POST.get("next") or _url("volunteers:activity-detail", record.activity_id))
+    return redirect(_next(request, request.POST.get("next"), _url("volunteers:activity-detail", record.activity_id)))
 
 
 @require_POST
@@ -519,7 +527,7 @@ def record_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, _("已不予认定，理由已记录。"))
-    return redirect(request.POST.get("next") or _url("volunteers:activity-detail", record.activity_id))
+    return redirect(_next(request, request.POST.get("next"), _url("volunteers:activity-detail", record.activity_id)))
 
 
 def activity_qr(request: HttpRequest, pk: int) -> HttpResponse:

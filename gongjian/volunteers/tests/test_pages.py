@@ -294,3 +294,9 @@ def test_list_pages_answer_in_a_fixed_number_of_queries(
     client.force_login(city_admin)
     with django_assert_max_num_queries(limit):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_registration_never_sends_people_to_another_site(client, world):
+    data = {"name": "钱多", "phone": "13607330099", "username": "qianduo", "password": "a-long-pass-2023"}
+    response = client.post(reverse("volunteers:register") + "?next=https://evil.example/", data)
+    assert response.status_code == 302 and response["Location"] == reverse("volunteers:activity-list")
