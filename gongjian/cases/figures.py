@@ -35,18 +35,25 @@ def _scoped(ctx: FigureContext) -> tuple[QuerySet[Case], datetime.datetime, Case
     return result
 
 
-def _bar(rows: list[dict[str, Any]], series: list[tuple[str, str, str]], limit: int = 10) -> dict[str, Any]:
+def _bar(rows: list[dict[str, Any]], series: list[tuple[str, str, str]], limit: int = 8) -> dict[str, Any]:
+    """Horizontal stacked bars, the largest group on top: names stay readable in a dashboard card."""
     rows = rows[:limit]
     return {
-        "legend": {"bottom": 0},
-        "xAxis": {"type": "category", "data": [r["name"] for r in rows], "axisLabel": {"interval": 0, "rotate": 30}},
-        "yAxis": {"type": "value", "minInterval": 1},
+        "legend": {"top": 0, "itemWidth": 12, "itemHeight": 8},
+        "yAxis": {"type": "category", "data": [r["name"] for r in rows], "inverse": True},
+        "xAxis": {"type": "value", "minInterval": 1},
         "series": [
-            {"type": "bar", "name": label, "data": [r[key] for r in rows], "itemStyle": {"color": color}}
+            {
+                "type": "bar",
+                "stack": "cases",
+                "name": label,
+                "data": [r[key] for r in rows],
+                "itemStyle": {"color": color},
+            }
             for key, label, color in series
         ],
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 40, "right": 12, "top": 16, "bottom": 90},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 8, "right": 12, "top": 26 if len(series) < 4 else 46, "bottom": 4, "containLabel": True},
     }
 
 
@@ -59,13 +66,15 @@ def open_cases(ctx: FigureContext) -> Figure | None:
     if not stats.total:
         return None
     rows = case_breakdown(qs, by="district__name", at=at)
+    for r in rows:
+        r["open_in_time"] = r["open"] - r["overdue"]
     return Figure(
         key="cases.open",
         title=_("办理中的诉求"),
         value=str(stats.open),
         detail=_("其中超期 %(overdue)d 件；累计受理 %(total)d 件") % {"overdue": stats.overdue, "total": stats.total},
         url=reverse("cases:manage-list") + "?status=open",
-        chart=_bar(rows, [("open", _("办理中"), GREY), ("overdue", _("超期"), RED)]),
+        chart=_bar(rows, [("open_in_time", _("未超期"), GREY), ("overdue", _("超期"), RED)]),
     )
 
 
@@ -107,16 +116,22 @@ def by_unit(ctx: FigureContext) -> Figure | None:
         return None
     for r in rows:
         r["late"] = r["resolved"] - r["on_time"]
+        r["open_in_time"] = r["open"] - r["overdue"]
     average = stats.average_rating
     return Figure(
         key="cases.by_unit",
         title=_("责任单位办理情况与群众满意度"),
         value=f"{average:.1f}" if average is not None else "—",
-        detail=_("群众评价平均分（满分 5 分，%(n)d 件评价）；图为各单位办理中、超期与按时处置件数")
+        detail=_("群众评价平均分（满分 5 分，%(n)d 件评价）；图为各单位按时、超时处置与办理中、超期未办件数")
         % {"n": stats.rated},
         url=reverse("cases:manage-list"),
         chart=_bar(
             rows,
-            [("open", _("办理中"), GREY), ("overdue", _("超期"), RED), ("on_time", _("按时处置"), GREEN)],
+            [
+                ("on_time", _("按时处置"), GREEN),
+                ("late", _("超时处置"), "#d97706"),
+                ("open_in_time", _("办理中"), GREY),
+                ("overdue", _("超期未办"), RED),
+            ],
         ),
     )

@@ -21,9 +21,8 @@ class PhotosField(forms.FileField):
     """Up to MAX_PHOTOS images in one input; each is checked again (decoded) by the service."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"})
-        )
+        # No capture attribute: on phones it would open the camera only, not the photos already taken.
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 

@@ -22,8 +22,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongjian.accounts.models import Membership, Role
 from gongjian.cases.models import (
@@ -284,12 +285,16 @@ def _event(
     at: datetime.datetime | None = None,
     label: str = "",
 ) -> CaseEvent:
+    if not label and getattr(actor, "is_authenticated", False):
+        # Stored in the site's language (the catalogue's source text); pages translate it on display.
+        with translation.override(settings.LANGUAGE_CODE):
+            label = _actor_label(actor, case)
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
         note=note,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=label or (_actor_label(actor, case) if getattr(actor, "is_authenticated", False) else ""),
+        actor_label=label,
         status=case.status,
         unit=unit,
         created_at=at or now(),
@@ -484,7 +489,10 @@ def case_report(
             )
             case.save()
             _store_photos(case, cleaned, stage=CasePhoto.Stage.BEFORE, actor=reporter, written=written)
-            label = "" if _authenticated(reporter) else str(Case.Source(source).label)
+            label = ""
+            if not _authenticated(reporter):
+                with translation.override(settings.LANGUAGE_CODE):
+                    label = str(Case.Source(source).label)
             _event(case, kind=Kind.REPORTED, actor=reporter, note="", at=moment, label=label)
             audit.record_event(
                 "cases.reported",
@@ -532,7 +540,9 @@ def case_me_too(*, case: Case, user: Any = None, client_ip: str | None = None) -
         return False
     Case.objects.filter(pk=case.pk).update(me_too_count=F("me_too_count") + 1)
     case.me_too_count += 1
-    CaseEvent.objects.create(case=case, kind=Kind.ME_TOO, status=case.status, actor_label=_("群众"), created_at=now())
+    CaseEvent.objects.create(
+        case=case, kind=Kind.ME_TOO, status=case.status, actor_label=gettext_noop("群众"), created_at=now()
+    )
     return True
 
 

@@ -4,10 +4,21 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from gongjian.cases.models import Case, Category
 from gongjian.cases.services import case_report, category_save
 from gongjian.places.models import Place
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Any:
+    """Messages are asserted in Chinese: a page test that asked for English leaves it active in
+    the thread (LocaleMiddleware does not switch back), so each test starts in the site's language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
