@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 
 from gongjian.accounts.models import User
+from gongjian.core import policy
+from gongjian.demo import data
 from gongjian.demo.loader import DemoContext
 from gongjian.rolemodels import security, services
-from gongjian.rolemodels.models import Category, Nomination, NominatorKind, Round, RoundCandidate, Vote, Voter
+from gongjian.rolemodels.models import Category, Comment, Nomination, NominatorKind, Round, RoundCandidate, Vote, Voter
 
 TZ = ZoneInfo("Asia/Shanghai")
 # The demo resident's verified phone (kept only as its hash, like every phone).
@@ -58,12 +60,16 @@ def _at(day: datetime.date, hour: int, minute: int = 0, second: int = 0) -> date
     return datetime.datetime.combine(day, datetime.time(hour, minute, second), tzinfo=TZ)
 
 
-def _voters(n: int, *, prefix: str, net: str, ip: str | None = None) -> list[Voter]:
-    """Phone-verified voting accounts (no password: they sign in with a code)."""
-    unusable = make_password(None)
+def _voters(ctx: DemoContext, n: int, *, prefix: str, net: str, ip: str | None = None) -> list[Voter]:
+    """Phone-verified voting accounts, listed with the demo accounts (demo password)."""
+    names = [f"{prefix}{i + 1:02d}" for i in range(n)]
+    taken = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    hashed = make_password(data.DEMO_PASSWORD)
     users = User.objects.bulk_create(
-        [User(username=f"{prefix}-{i:03d}", display_name=f"网友{1000 + i}", password=unusable) for i in range(n)]
+        [User(username=u, display_name=f"网友{u[-4:]}", password=hashed) for u in names if u not in taken]
     )
+    ctx.summary.accounts.extend(u.username for u in users)
+    ctx.summary.accounts_existing.extend(sorted(taken))
     return Voter.objects.bulk_create(
         [
             Voter(
@@ -125,26 +131,33 @@ def _good_person_round(ctx: DemoContext, office: Any) -> tuple[Round, int]:
         show_counts_while_open=True,
         candidates=[zhang, deng],
     )
+    excluded = 0
+    if ctx.create_accounts:  # voters are accounts: none without demo accounts
+        excluded = _good_person_likes(ctx, rnd, deng, office)
+    services.round_publish_results(round=rnd, actor=office, now=_at(datetime.date(2023, 5, 24), 10))
+    return rnd, excluded
+
+
+def _good_person_likes(ctx: DemoContext, rnd: Round, deng: Nomination, office: Any) -> int:
     entries = list(rnd.entries.select_related("nomination"))
-    voters = _voters(160, prefix="hnhr", net="10.20")
+    voters = _voters(ctx, 10, prefix="voter-hn", net="10.20")
     plan = []
     for voter in voters:
-        for _ in range(ctx.rng.randint(1, 6)):
+        for _ in range(ctx.rng.randint(6, 20)):
             day = datetime.date(2023, 5, 8) + datetime.timedelta(days=ctx.rng.randrange(16))
             at = _at(day, ctx.rng.randint(7, 22), ctx.rng.randrange(60), ctx.rng.randrange(60))
             plan.append((voter, ctx.rng.choice(entries), max(at, rnd.opens_at), str(voter.created_ip)))
     _likes(rnd, plan)
-    # 2023-05-20 02:13: 30 new accounts from one address like 邓成明 every 9 seconds.
-    farm = _voters(30, prefix="hnhr-farm", net="10.66", ip="10.66.6.6")
+    # 2023-05-20 02:13: six new accounts from one address like 邓成明, one every 9 seconds.
+    farm = _voters(ctx, 6, prefix="voter-x", net="10.66", ip="10.66.6.6")
     deng_entry = next(e for e in entries if e.nomination_id == deng.pk)
     _likes(rnd, [(v, deng_entry, _at(datetime.date(2023, 5, 20), 2, 13) + datetime.timedelta(seconds=9 * i),
                   "10.66.6.6") for i, v in enumerate(farm)])  # fmt: skip
     finding = next(f for f in services.round_anomalies(round=rnd) if f.kind == "accounts_address")
     q = services.quarantine_finding(
-        round=rnd, key=finding.key, actor=office, reason="同一地址凌晨新注册 30 个账号、每 9 秒一票，判定为刷票"
+        round=rnd, key=finding.key, actor=office, reason="同一地址凌晨新注册 6 个账号、每 9 秒一票，判定为刷票"
     )
-    services.round_publish_results(round=rnd, actor=office, now=_at(datetime.date(2023, 5, 24), 10))
-    return rnd, q.vote_count
+    return q.vote_count
 
 
 def _neighbour_round(ctx: DemoContext, office: Any) -> Round:
@@ -171,11 +184,17 @@ def _neighbour_round(ctx: DemoContext, office: Any) -> Round:
         show_counts_while_open=True,
         candidates=nominations,
     )
+    if ctx.create_accounts:
+        _neighbour_likes_and_comments(ctx, rnd, office)
+    return rnd
+
+
+def _neighbour_likes_and_comments(ctx: DemoContext, rnd: Round, office: Any) -> None:
     entries = {e.nomination.nominee_name: e for e in rnd.entries.select_related("nomination")}
-    voters = _voters(40, prefix="beiling", net="10.21")
+    voters = _voters(ctx, 8, prefix="voter-bl", net="10.21")
     plan = []
     for voter in voters:
-        for _ in range(ctx.rng.randint(1, 3)):
+        for _ in range(ctx.rng.randint(4, 12)):
             day = datetime.date(2023, 6, 1) + datetime.timedelta(days=ctx.rng.randrange(14))
             plan.append((voter, ctx.rng.choice(list(entries.values())), _at(day, ctx.rng.randint(8, 21)), "10.30.0.1"))
     _likes(rnd, plan)
@@ -185,15 +204,18 @@ def _neighbour_round(ctx: DemoContext, office: Any) -> Round:
         if approve:
             services.comment_moderate(comment=c, actor=office, approve=True)
     services.round_recount(round=rnd)
-    return rnd
 
 
 def load(ctx: DemoContext) -> None:
-    office = ctx.users.get("wenmingban")  # None without demo accounts: the loader acts as the system
+    # The office's demo account acts; without it (no demo accounts, or the name was taken by
+    # someone else's account) the loader acts as the system.
+    office = ctx.users.get("wenmingban")
+    if office is not None and not policy.is_city_admin(office):
+        office = None
     good, excluded = _good_person_round(ctx, office)
     neighbours = _neighbour_round(ctx, office)
     resident = ctx.users.get("resident")
-    if resident is not None:
+    if resident is not None and "resident" in ctx.summary.accounts:  # the demo's own, not a taken name
         Voter.objects.create(
             user=resident,
             phone_hash=security.phone_hash(RESIDENT_PHONE),
@@ -204,5 +226,5 @@ def load(ctx: DemoContext) -> None:
     votes = Vote.objects.filter(round__in=[good, neighbours]).count()
     ctx.summary.extra["rolemodels"] = (
         f"2 rounds (湖南好人 2023-05, 北岭社区最美邻居), 5 candidates, {votes} likes "
-        f"({excluded} quarantined), {len(COMMENTS)} comments"
+        f"({excluded} quarantined), {Comment.objects.count()} comments"
     )

@@ -294,14 +294,15 @@ class Quarantine(models.Model):
 class Vote(models.Model):
     """One like (点赞). Never updated except to set or clear its quarantine; never deleted."""
 
-    # No database-level foreign keys to the round and the candidate: PostgreSQL would take a KEY
-    # SHARE lock on the same two rows for every vote of a crowd (a hot spot). The vote path checks
-    # both against the round's settings; Django's PROTECT still keeps either from being deleted.
+    # No database-level foreign keys: PostgreSQL would take a KEY SHARE lock on the round's and the
+    # candidate's rows for every vote of a crowd (a hot spot), and dirty the voter's row with one.
+    # The vote path checks the round and candidate against the round's settings and takes the
+    # voter from a signed token; Django's PROTECT keeps all three from being deleted.
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="votes", db_constraint=False)
     candidate = models.ForeignKey(
         RoundCandidate, on_delete=models.PROTECT, related_name="vote_rows", db_constraint=False
     )
-    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="votes")
+    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="votes", db_constraint=False)
     day = models.DateField()
     # This vote's number among the voter's votes for this candidate this day, and among all their
     # votes this day; with the limits copied from the round, CHECKed below.
