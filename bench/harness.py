@@ -340,7 +340,7 @@ def wrk(url: str, spec: LoadSpec, *, label: str) -> LoadResult:
 def print_results(database: str, results: Sequence[LoadResult], *, baseline: LoadResult | None = None) -> None:
     """One line per result: rate, p50, p99, errors, and the ratio of its rate to ``baseline``'s."""
     print(f"\n== {database} ==")
-    print(f"{'':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}{'vs baseline':>13}")
+    print(f"{'':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}{'vs baseline':>13}")
     for r in results:
         ratio = f"{r.rate / baseline.rate:.2f}x" if baseline and baseline.rate else ""
         errors = r.non_2xx + r.socket_errors
