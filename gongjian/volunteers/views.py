@@ -606,7 +606,9 @@ def compliance(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form, month = _month(request)
     report = compliance_month(user=request.user, month=month)
-    missing = Paginator(not_served(user=request.user, month=month), 50).get_page(request.GET.get("page"))
+    paginator = Paginator(not_served(user=request.user, month=month), 50)
+    paginator.count = report.total.not_served  # known from the report: no second pass over the month
+    missing = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "volunteers/compliance.html",
