@@ -46,3 +46,8 @@ def sewer_item(plan: Plan) -> PlanItem:
         due_on=datetime.date(2023, 9, 30),
         responsible="城市更新公司",
     )
+
+
+# The API fuzzing fixtures the core tests define (a WSGI app keeping the test's transaction, a
+# city admin's bearer token), shared rather than copied.
+from gongjian.core.tests.test_openapi_schemathesis import admin_headers, wsgi_app  # noqa: E402, F401
