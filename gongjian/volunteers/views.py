@@ -314,14 +314,16 @@ def activity_index(request: HttpRequest) -> HttpResponse:
     """Activities not yet ended (public); organisers also see their own past ones."""
     now = timezone.now()
     upcoming = activity_list(user=request.user, upcoming_from=now)[:50]
-    organised = activity_list(user=request.user, organised_only=True)[:50] if _can_manage(request.user) else []
+    leads_a_team = request.user.is_authenticated and Team.objects.filter(leader__user_id=request.user.pk).exists()
+    organiser = _can_manage(request.user) or leads_a_team
+    organised = activity_list(user=request.user, organised_only=True)[:50] if organiser else []
     return render(
         request,
         "volunteers/activity_list.html",
         {
             "upcoming": upcoming,
             "organised": organised,
-            "can_create": _can_manage(request.user) or policy.is_city_admin(request.user),
+            "can_create": organiser,
             "volunteer": volunteer_of(request.user),
             "nav": NAV,
         },

@@ -300,3 +300,27 @@ def test_registration_never_sends_people_to_another_site(client, world):
     data = {"name": "钱多", "phone": "13607330099", "username": "qianduo", "password": "a-long-pass-2023"}
     response = client.post(reverse("volunteers:register") + "?next=https://evil.example/", data)
     assert response.status_code == 302 and response["Location"] == reverse("volunteers:activity-list")
+
+
+def test_a_team_leader_publishes_for_their_team(client, world, volunteer, volunteer_user):
+    from gongjian.volunteers.models import Activity
+    from gongjian.volunteers.services import team_create
+
+    team = team_create(name="北岭社区志愿服务队", community=world["beiling"], leader=volunteer)
+    client.force_login(volunteer_user)
+    assert "发布活动" in client.get(reverse("volunteers:activity-list")).text
+    response = client.post(
+        reverse("volunteers:activity-create"),
+        {
+            "title": "楼道清理",
+            "kind": "clean_up",
+            "organiser_team": team.pk,
+            "community": world["beiling"].pk,
+            "starts_at": "2099-05-21T09:00",
+            "ends_at": "2099-05-21T11:00",
+            "capacity": 6,
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(title="楼道清理")
+    assert "报名与候补" in client.get(reverse("volunteers:activity-detail", args=[activity.pk])).text
