@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from gongjian.cases.models import Case
 from gongjian.cases.tests.conftest import categories, located  # noqa: F401 (fixtures)
@@ -17,7 +17,8 @@ from gongjian.conftest import PASSWORD, make_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def shot(page: Page, name: str) -> Path:
@@ -30,7 +31,7 @@ def shot(page: Page, name: str) -> Path:
 def person(
     browser: Browser, live_server: Any, username: str | None, *, phone: bool = False
 ) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(locale="zh-CN", viewport=PHONE if phone else {"width": 1280, "height": 900})
+    context = browser.new_context(locale="zh-CN", viewport=PHONE if phone else DESKTOP)
     page = context.new_page()
     page.on("console", lambda m: print("console:", m.text) if m.type == "error" else None)
     if username:

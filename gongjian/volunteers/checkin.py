@@ -61,7 +61,7 @@ def scan_url(activity_id: int, now: datetime.datetime) -> str:
 
 def qr_svg(url: str) -> str:
     buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="svg", scale=6, border=2, xmldecl=False, svgns=True)
+    segno.make(url, error="m").save(buf, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, omitsize=True)
     return buf.getvalue().decode()
 
 

@@ -62,7 +62,15 @@ def test_it_publishes_the_openapi_document(client, world):
     assert r.status_code == 200
     doc = r.json()
     assert {"/api/places", "/api/visits/{visit_id}/photos", "/api/auth/token", "/api/me"} <= set(doc["paths"])
-    assert set(doc["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}
+    assert set(doc["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth", "VoterTokenAuth"}
+    # The signed voter token opens the vote endpoint only, never staff operations.
+    voter_ops = [
+        (path, method)
+        for path, ops in doc["paths"].items()
+        for method, op in ops.items()
+        if any("VoterTokenAuth" in s for s in op.get("security", []))
+    ]
+    assert voter_ops and all(path.startswith("/api/rolemodels/") and method == "post" for path, method in voter_ops)
     create_visit = doc["paths"]["/api/visits"]["post"]
     assert set(create_visit["responses"]) == {"201", "400", "401", "403", "422"}
     assert doc["components"]["schemas"]["VisitIn"]["additionalProperties"] is False
