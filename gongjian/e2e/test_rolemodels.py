@@ -20,6 +20,9 @@ from gongjian.rolemodels.sms import ConsoleSender
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 PHONE = "13807331234"
+# What a nominator might type: a long link that must wrap on a phone, and markup that must stay text.
+LONG_LINK = "https://www.zhuzhou.gov.cn/c/" + "a" * 120
+EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
 
 def shot(page: Page, name: str) -> Path:
@@ -44,9 +47,9 @@ def good_person_round(city_admin: Any) -> Any:
             "张满珍",
             Category.HELPING_OTHERS,
             "乐善好施：环卫工驿站爱心早餐",
-            "已为300多名环卫工友提供了12.6万余份免费爱心早餐。",
+            "已为300多名环卫工友提供了12.6万余份免费爱心早餐。详见" + LONG_LINK,
         ),
-        ("邓成明", Category.FILIAL_PIETY, "孝老爱亲：35 年照料瘫痪妻子", "35年来无微不至地照料妻子。"),
+        ("邓成明", Category.FILIAL_PIETY, "孝老爱亲：35 年照料瘫痪妻子", "35年来无微不至地照料妻子。" + EVIL),
     ]
     nominations = []
     for name, category, headline, story in stories:
@@ -127,4 +130,20 @@ def test_a_resident_likes_once_a_day_and_comments_after_moderation(
     shot(page, "comment-shown")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
+
+    # The public pages a WeChat share lands on: the index and each candidate's page, at 390 px,
+    # with what the nominator typed shown as text (no script ran).
+    page.goto(f"{live_server.url}/rolemodels/")
+    shot(page, "index")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    for name in ("张满珍", "邓成明"):
+        page.goto(f"{live_server.url}/rolemodels/")
+        page.get_by_role("link", name=name).click()
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+        expect(page.get_by_test_id("go-like")).to_be_visible()
+        shot(page, f"candidate-{name}")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"{name}'s page scrolls sideways on a phone ({width} px)"
+    expect(page.get_by_test_id("story")).to_contain_text("<script>window.__pwned = 1</script>")
+    assert page.evaluate("() => window.__pwned") is None
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -21,7 +21,17 @@ from gongjian.core import policy
 from gongjian.demo import data
 from gongjian.demo.loader import DemoContext
 from gongjian.rolemodels import security, services
-from gongjian.rolemodels.models import Category, Comment, Nomination, NominatorKind, Round, RoundCandidate, Vote, Voter
+from gongjian.rolemodels.models import (
+    Category,
+    Comment,
+    Nomination,
+    NominatorKind,
+    Quarantine,
+    Round,
+    RoundCandidate,
+    Vote,
+    Voter,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 # The demo resident's verified phone (kept only as its hash, like every phone).
@@ -58,6 +68,11 @@ COMMENTS = [
 
 def _at(day: datetime.date, hour: int, minute: int = 0, second: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute, second), tzinfo=TZ)
+
+
+def _dated(model: Any, pks: list[int], **times: datetime.datetime) -> None:
+    """Put the demo's rows at their dates in 2023 (the services stamp them with today)."""
+    model.objects.filter(pk__in=pks).update(**times)
 
 
 def _voters(ctx: DemoContext, n: int, *, prefix: str, net: str, ip: str | None = None) -> list[Voter]:
@@ -120,6 +135,9 @@ def _good_person_round(ctx: DemoContext, office: Any) -> tuple[Round, int]:
         consent_method="本人及家属电话确认（2023-04）",
     )  # fmt: skip
     zhang, deng = (services.nomination_review(nomination=n, actor=office, decision="approve") for n in (zhang, deng))
+    asked = _at(datetime.date(2023, 4, 20), 10)
+    _dated(Nomination, [zhang.pk, deng.pk], created_at=asked, consent_recorded_at=asked,
+           reviewed_at=_at(datetime.date(2023, 4, 28), 15))  # fmt: skip
     rnd = services.round_create(
         title="2023年5月“湖南好人”点赞评议（株洲候选人）",
         description="市民为我市的“湖南好人”候选人点赞评议。评议时间：2023年5月8日至5月23日。",
@@ -157,6 +175,7 @@ def _good_person_likes(ctx: DemoContext, rnd: Round, deng: Nomination, office: A
     q = services.quarantine_finding(
         round=rnd, key=finding.key, actor=office, reason="同一地址凌晨新注册 6 个账号、每 9 秒一票，判定为刷票"
     )
+    _dated(Quarantine, [q.pk], created_at=_at(datetime.date(2023, 5, 20), 9, 30))
     return q.vote_count
 
 
@@ -171,6 +190,9 @@ def _neighbour_round(ctx: DemoContext, office: Any) -> Round:
             consent_given=True, consent_method="本人签字同意（社区存档）",
         )  # fmt: skip
         nominations.append(services.nomination_review(nomination=n, actor=office, decision="approve"))
+    asked = _at(datetime.date(2023, 5, 22), 10)
+    _dated(Nomination, [n.pk for n in nominations], created_at=asked, consent_recorded_at=asked,
+           reviewed_at=_at(datetime.date(2023, 5, 26), 16))  # fmt: skip
     rnd = services.round_create(
         title="北岭社区“最美邻居”点赞评议",
         description="为身边的好邻居点赞、写评议。评议结果将在“幸福邻里节”上公布。",
@@ -201,8 +223,11 @@ def _neighbour_likes_and_comments(ctx: DemoContext, rnd: Round, office: Any) -> 
     for i, (name, body, approve) in enumerate(COMMENTS):
         entry = entries[name]
         c = services.comment_submit(user=voters[i].user, entry=entry, body=body)
+        written = _at(datetime.date(2023, 6, 2 + i), 19, 10 * i)
+        _dated(Comment, [c.pk], created_at=written)
         if approve:
             services.comment_moderate(comment=c, actor=office, approve=True)
+            _dated(Comment, [c.pk], moderated_at=written + datetime.timedelta(hours=14))
     services.round_recount(round=rnd)
 
 

@@ -15,6 +15,8 @@ from gongjian.rolemodels.models import (
     Quarantine,
     Round,
     RoundCandidate,
+    Vote,
+    Voter,
 )
 from gongjian.rolemodels.services import live_counts
 
@@ -84,8 +86,14 @@ def round_board(*, user: Any, round: Round) -> Board:
     show = published or round.show_counts_while_open or policy.is_city_admin(user) or round.has_closed()
     counts = {e.pk: e.votes for e in entries} if published else (live_counts(round.pk) if show else {})
     rows = [BoardRow(entry=e, votes=counts.get(e.pk, 0) if show else None, comments=e.shown_comments) for e in entries]  # type: ignore[attr-defined]
-    if published:
-        rows.sort(key=lambda r: (r.entry.nomination.category, r.entry.final_rank or 999, r.entry.order))
+    # Grouped by category in the round's order of categories; within one, by rank once published.
+    position = {c: i for i, c in enumerate(round.categories)}
+
+    def place(r: BoardRow) -> tuple[int, int, int]:
+        within = (r.entry.final_rank or 999) if published else 0
+        return position.get(r.entry.nomination.category, 99), within, r.entry.order
+
+    rows.sort(key=place)
     excluded = sum(e.excluded_votes for e in entries) if published else 0
     return Board(
         round=round,
@@ -109,10 +117,28 @@ def quarantine_list(*, user: Any, round: Round) -> QuerySet[Quarantine]:
 
 
 def round_totals(*, round: Round) -> dict[str, int]:
-    from gongjian.rolemodels.models import Vote
-
     return Vote.objects.filter(round=round).aggregate(
         counted=Count("id", filter=Q(quarantine__isnull=True)),
         excluded=Count("id", filter=Q(quarantine__isnull=False)),
         voters=Count("voter", distinct=True),
     )
+
+
+@dataclass
+class DayUsage:
+    per_candidate: dict[int, int]
+    total: int
+    left: int  # likes left today in the round
+
+
+def voter_day_usage(*, voter: Voter, round: Round) -> DayUsage:
+    """The voter's likes in ``round`` today (Asia/Shanghai day), per candidate entry and in all:
+    one indexed query, so the page can say which candidates they already liked."""
+    rows = (
+        Vote.objects.filter(round=round, voter=voter, day=timezone.localdate())
+        .values("candidate_id")
+        .annotate(n=Count("id"))
+    )
+    per_candidate = {r["candidate_id"]: r["n"] for r in rows}
+    total = sum(per_candidate.values())
+    return DayUsage(per_candidate=per_candidate, total=total, left=max(0, round.votes_per_day - total))

@@ -272,7 +272,8 @@ def round_create(*, candidates: Iterable[Nomination] = (), **fields: Any) -> Rou
 
 @transaction.atomic
 def round_update(*, round: Round, candidates: Iterable[Nomination] | None = None, **fields: Any) -> Round:
-    """Change a round's settings (and add candidates). Limits cannot change once votes exist."""
+    """Change a round's settings and candidates. Limits cannot change once votes exist, and a
+    candidate with likes or comments cannot leave the round."""
     rnd = Round.objects.select_for_update().get(pk=round.pk)
     has_votes = Vote.objects.filter(round=rnd).exists()
     for key, value in fields.items():
@@ -284,9 +285,26 @@ def round_update(*, round: Round, candidates: Iterable[Nomination] | None = None
     _check_round(rnd)
     rnd.save()
     if candidates is not None:
+        candidates = list(candidates)
+        _remove_candidates(rnd, keep={n.pk for n in candidates})
         _set_candidates(rnd, candidates)
     round_config_forget(rnd.pk)
     return rnd
+
+
+def _remove_candidates(rnd: Round, *, keep: set[int]) -> None:
+    """Take out of ``rnd`` the candidates not in ``keep``; one with likes or comments stays (its
+    rows are the record of the round), and saying so is an error naming the candidate."""
+    leaving = list(
+        RoundCandidate.objects.filter(round=rnd).exclude(nomination_id__in=keep).select_related("nomination")
+    )
+    for entry in leaving:
+        if Vote.objects.filter(round=rnd, candidate_id=entry.pk).exists() or entry.comments.exists():
+            raise ValidationError(
+                {"candidates": _("“%(name)s”已有点赞或评议，不能移出本轮。") % {"name": entry.nomination.nominee_name}}
+            )
+    for entry in leaving:
+        entry.delete()
 
 
 # --- Voters: phone verification ------------------------------------------------------------------
@@ -828,9 +846,10 @@ def round_anomalies(*, round: Round) -> list[Finding]:
         times.setdefault(cand, []).append((at.timestamp(), vid))
     for cand, points in times.items():
         span_windows = max(1.0, (points[-1][0] - points[0][0]) / BURST_WINDOW_SECONDS)
-        i = 0
+        i = j = 0
         while i < len(points):
-            j = i
+            # The window's end only moves forward: one pass over the candidate's votes.
+            j = max(j, i)
             while j < len(points) and points[j][0] < points[i][0] + BURST_WINDOW_SECONDS:
                 j += 1
             n = j - i
@@ -864,7 +883,7 @@ def round_anomalies(*, round: Round) -> list[Finding]:
             by_source.setdefault(("accounts_device", dev), []).append(pk)
     for (kind, source), pks in by_source.items():
         if len(pks) >= ACCOUNTS_PER_SOURCE:
-            label = source if kind == "accounts_address" else source[:8]
+            label = _source_label(("addr:" if kind == "accounts_address" else "dev:") + source)
             findings.append(
                 Finding(
                     key=f"{kind}:{source}",
@@ -902,13 +921,20 @@ def round_anomalies(*, round: Round) -> list[Finding]:
                     kind=kind,
                     title=_("间隔过于规律的点赞"),
                     detail=_("%(source)s：%(n)d 票，平均每 %(gap).1f 秒一票，波动 %(var).1f%%")
-                    % {"source": source[:20], "n": len(points), "gap": mean, "var": variation * 100},
+                    % {"source": _source_label(source), "n": len(points), "gap": mean, "var": variation * 100},
                     vote_ids=[vid for _t, vid in points],
                 )
             )
     for f in findings:
         f.quarantined = sum(1 for v in f.vote_ids if v in quarantined)
     return findings
+
+
+def _source_label(source: str) -> str:
+    kind, _sep, value = source.partition(":")
+    if kind == "addr":
+        return _("地址 %(ip)s") % {"ip": value}
+    return _("设备 %(hash)s") % {"hash": value[:8]}
 
 
 def quarantine_finding(*, round: Round, key: str, reason: str, actor: Any) -> Quarantine:

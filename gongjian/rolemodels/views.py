@@ -3,6 +3,7 @@ phone, often straight from a WeChat share); nominating needs an account; reviewi
 quarantining and publishing are the city office's."""
 
 import json
+import re
 import secrets
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -56,7 +57,9 @@ from gongjian.rolemodels.selectors import (
     round_board,
     round_list,
     round_totals,
+    voter_day_usage,
 )
+from gongjian.rolemodels.sms import ConsoleSender, get_sender
 
 DEVICE_COOKIE = "gj_device"
 
@@ -113,11 +116,20 @@ def round_detail(
     rnd = policy.get_object(Round.objects.all(), request.user, pk)
     board = round_board(user=request.user, round=rnd)
     voter = services.voter_for_user(request.user)
+    is_open = rnd.is_open()
+    flash = _flash_pop(request, pk)
+    if flash is not None and flash["entry"] not in {r.entry.pk for r in board.rows}:
+        messages.add_message(request, flash["level"], flash["text"])  # no card to show it in
+        flash = None
+    usage = voter_day_usage(voter=voter, round=rnd) if voter is not None and is_open else None
     context = {
         "round": rnd,
         "board": board,
         "voter": voter,
-        "is_open": rnd.is_open(),
+        "usage": usage,
+        "liked": {k for k, n in (usage.per_candidate if usage else {}).items() if n >= rnd.votes_per_candidate_per_day},
+        "flash": flash,
+        "is_open": is_open,
         "is_admin": policy.is_city_admin(request.user),
         "comment_form": CommentForm(),
         "challenge": challenge,
@@ -149,18 +161,42 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             challenge_answer=request.POST.get("challenge_answer", "")[:10],
         )
     except services.ChallengeRequired as exc:
-        messages.warning(request, _("点赞太快了，请先回答下面的问题。"))
+        _flash(request, pk, entry_id, messages.WARNING, _("点赞太快了，请先回答下面的问题。"))
         return round_detail(request, pk, challenge=exc.challenge, challenge_entry=entry_id, status=429)
     except services.VoteRefused as exc:
-        messages.error(request, exc.text)
         if exc.reason == "unverified":
+            messages.error(request, exc.text)
             return redirect(reverse("rolemodels:verify") + "?next=" + reverse("rolemodels:round-detail", args=[pk]))
+        _flash(request, pk, entry_id, messages.ERROR, exc.text)
     else:
-        messages.success(
+        _flash(
             request,
+            pk,
+            entry_id,
+            messages.SUCCESS,
             _("点赞成功，谢谢你的支持！票数每 %(n)d 秒更新一次。") % {"n": settings.ROLEMODELS_COUNT_CACHE_SECONDS},
         )
     return redirect(reverse("rolemodels:round-detail", args=[pk]) + anchor)
+
+
+FLASH_KEY = "rolemodels_flash"
+
+
+def _flash(request: HttpRequest, round_id: int, entry_id: int, level: int, text: str) -> None:
+    """The outcome of a like or a comment, shown in the candidate's card: the page comes back
+    scrolled to that card, where a message at the top of the page would be out of sight."""
+    request.session[FLASH_KEY] = {"round": round_id, "entry": entry_id, "level": level, "text": str(text)}
+
+
+def _flash_pop(request: HttpRequest, round_id: int) -> dict[str, Any] | None:
+    session = getattr(request, "session", None)
+    if session is None or FLASH_KEY not in session:
+        return None
+    flash = session.pop(FLASH_KEY)
+    if not isinstance(flash, dict) or flash.get("round") != round_id:
+        return None
+    flash["tag"] = messages.DEFAULT_TAGS.get(flash.get("level", messages.INFO), "info")
+    return flash
 
 
 def _json(status: int, body: dict[str, Any]) -> JsonResponse:
@@ -233,11 +269,11 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, entry=entry, body=form.cleaned_data["body"], client_ip=client_ip(request)
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            _flash(request, entry.round_id, entry.pk, messages.ERROR, "；".join(exc.messages))
         else:
-            messages.success(request, _("评议已提交，审核通过后公开显示。"))
+            _flash(request, entry.round_id, entry.pk, messages.SUCCESS, _("评议已提交，审核通过后公开显示。"))
     else:
-        messages.error(request, _("请填写评议内容（不超过 500 字）。"))
+        _flash(request, entry.round_id, entry.pk, messages.ERROR, _("请填写评议内容（不超过 500 字）。"))
     return redirect(reverse("rolemodels:round-detail", args=[entry.round_id]) + f"#c{entry.pk}")
 
 
@@ -255,6 +291,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "n": nomination,
             "photos": nomination.photos.all(),
             "entries": entries,
+            "now": timezone.now(),
             "nav": "rolemodels",
             "is_admin": policy.is_city_admin(request.user),
             "review_form": ReviewForm() if nomination.status == NominationStatus.SUBMITTED else None,
@@ -278,6 +315,16 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("rolemodels:index")
 
 
+def _demo_code(phone: str) -> str:
+    """In the demo (console sender, DEMO_MODE) the code that was just "sent", so that a visitor
+    can try the phone check; never with a real SMS gateway."""
+    if not settings.DEMO_MODE or not isinstance(get_sender(), ConsoleSender):
+        return ""
+    message = ConsoleSender.last_message(security.normalize_phone(phone) or "") or ""
+    match = re.search(r"\d{6}", message)
+    return match.group(0) if match else ""
+
+
 @login_not_required
 @ratelimit(scope="rolemodels-verify", limit=20, window=60)
 def verify(request: HttpRequest) -> HttpResponse:
@@ -295,6 +342,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         )
         if sent is not None:
             code_form = CodeForm(initial={"phone": phone_form.cleaned_data["phone"]})
+            demo_code = _demo_code(phone_form.cleaned_data["phone"])
+            if demo_code:
+                messages.info(request, _("演示模式：短信不会真正发出，验证码是 %(code)s。") % {"code": demo_code})
     elif request.method == "POST" and request.POST.get("step") == "check" and code_form.is_valid():
         data = code_form.cleaned_data
         result = submit(
@@ -308,7 +358,14 @@ def verify(request: HttpRequest) -> HttpResponse:
             ),
         )
         if result is not None:
-            if not request.user.is_authenticated or request.user.pk != result.user_id:
+            if request.user.is_authenticated and request.user.pk == result.user_id:
+                pass
+            elif result.user.has_usable_password():
+                # A platform account (staff, liaison, resident with a password): a text message
+                # alone must not sign anyone in to it; its owner signs in with the password.
+                messages.error(request, _("该手机号已绑定一个平台账号，请先用该账号登录，再点赞和评议。"))
+                return redirect(reverse("login") + "?" + urlencode({"next": nxt}))
+            else:
                 login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("手机号验证成功，现在可以点赞和评议了。"))
             return redirect(nxt)

@@ -127,3 +127,22 @@ def test_the_nomination_form_submits(client: Client, beiling_staff: Any, world: 
     assert response.status_code == 302
     n = Nomination.objects.get()
     assert n.nominator_community == world["beiling"] and n.photos.count() == 1
+
+
+def test_the_form_refuses_an_svg_naming_the_photos_field(client: Client, resident: Any) -> None:
+    svg = SimpleUploadedFile(
+        "pic.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        content_type="image/svg+xml",
+    )
+    client.force_login(resident)
+    response = client.post(
+        reverse("rolemodels:nomination-create"),
+        {
+            "on_behalf": "resident:", "category": Category.HELPING_OTHERS, "nominee_name": "某人",
+            "headline": "标题", "story": "事迹", "consent_given": "on", "consent_method": "电话确认", "photos": [svg],
+        },
+    )  # fmt: skip
+    body = response.content.decode()
+    assert response.status_code == 200 and "照片：" in body and ("无法识别" in body or "JPEG、PNG 或 WebP" in body)
+    assert not Nomination.objects.exists()

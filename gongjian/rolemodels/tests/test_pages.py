@@ -172,3 +172,83 @@ def test_the_api_office_endpoints_are_the_office_s(
     assert client.post(f"/api/rolemodels/rounds/{open_round.pk}/recount").status_code in (403,)
     client.force_login(city_admin)
     assert client.get(url).json() == []
+
+
+def test_the_outcome_of_a_like_shows_in_the_candidate_s_card(
+    client: Client, open_round: Any, resident: Any, voter: Any
+) -> None:
+    client.force_login(resident)
+    zhang, deng = entry_of(open_round, "张满珍"), entry_of(open_round, "邓成明")
+    response = client.post(reverse("rolemodels:vote", args=[open_round.pk]), {"candidate": zhang.pk})
+    assert response["Location"].endswith(f"#c{zhang.pk}")
+    page = client.get(response["Location"]).content.decode()
+    card = page[page.index(f'id="c{zhang.pk}"') : page.index(f'id="c{deng.pk}"')]
+    assert 'data-testid="flash"' in card and "点赞成功" in card
+    assert 'data-testid="liked"' in card  # this candidate: liked today
+    assert "你今天已点赞 1 次，还可点赞 1 次。" in page
+    rest = page[page.index(f'id="c{deng.pk}"') :]
+    assert 'data-testid="liked"' not in rest and 'data-testid="flash"' not in rest
+    again = client.get(round_url(open_round)).content.decode()
+    assert "点赞成功" not in again  # shown once
+    client.post(reverse("rolemodels:vote", args=[open_round.pk]), {"candidate": zhang.pk})
+    page = client.get(round_url(open_round)).content.decode()
+    card = page[page.index(f'id="c{zhang.pk}"') : page.index(f'id="c{deng.pk}"')]
+    assert "今天已为这位候选人点过赞" in card and Vote.objects.count() == 1
+
+
+def test_a_comment_after_closing_is_refused_and_stored_nowhere(
+    client: Client, open_round: Any, resident: Any, voter: Any
+) -> None:
+    Round.objects.filter(pk=open_round.pk).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
+    zhang = entry_of(open_round, "张满珍")
+    client.force_login(resident)
+    response = client.post(reverse("rolemodels:comment", args=[zhang.pk]), {"body": "迟到的评议"}, follow=True)
+    assert "评议不在进行中" in response.content.decode()
+    assert not Comment.objects.exists()
+    page = client.get(round_url(open_round)).content.decode()
+    assert 'data-testid="like"' not in page and "评议已截止" in page
+
+
+def test_a_blocked_voter_can_neither_like_nor_comment(
+    client: Client, open_round: Any, resident: Any, voter: Any
+) -> None:
+    type(voter).objects.filter(pk=voter.pk).update(is_blocked=True)
+    client.force_login(resident)
+    zhang = entry_of(open_round, "张满珍")
+    response = client.post(reverse("rolemodels:vote", args=[open_round.pk]), {"candidate": zhang.pk})
+    assert response["Location"].startswith(reverse("rolemodels:verify"))
+    client.post(reverse("rolemodels:comment", args=[zhang.pk]), {"body": "好"})
+    assert not Vote.objects.exists() and not Comment.objects.exists()
+
+
+def test_round_pages_escape_what_the_nominator_typed(client: Client, resident: Any, city_admin: Any) -> None:
+    from gongjian.rolemodels.models import Category
+    from gongjian.rolemodels.tests.conftest import approve, nominate
+
+    evil = "<script>alert(1)</script>"
+    n = approve(nominate(resident, evil + "张", headline=evil, story=evil + "x" * 300), city_admin)
+    now = timezone.now()
+    rnd = services.round_create(
+        title=evil, description=evil, categories=[Category.HELPING_OTHERS], opens_at=now,
+        closes_at=now + datetime.timedelta(days=1), candidates=[n],
+    )  # fmt: skip
+    for url in (round_url(rnd), reverse("rolemodels:index"), reverse("rolemodels:candidate-detail", args=[n.pk])):
+        body = client.get(url).content.decode()
+        assert "<script>alert(1)" not in body, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, url
+
+
+def test_the_candidate_page_leads_to_the_open_round(client: Client, open_round: Any) -> None:
+    zhang = entry_of(open_round, "张满珍")
+    body = client.get(reverse("rolemodels:candidate-detail", args=[zhang.nomination_id])).content.decode()
+    assert 'data-testid="go-like"' in body and f"#c{zhang.pk}" in body
+
+
+def test_published_results_show_each_category_s_ranking(client: Client, open_round: Any, city_admin: Any) -> None:
+    Round.objects.filter(pk=open_round.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    open_round.refresh_from_db()
+    services.round_publish_results(round=open_round, actor=city_admin)
+    body = client.get(round_url(open_round)).content.decode()
+    assert body.count('class="rm-group"') == 2 and body.count("第 1 名") == 2
+    assert body.index(">助人为乐</h2>") < body.index(">孝老爱亲</h2>")  # the round's order of categories
+    assert "经核查剔除异常点赞 0 票" in body

@@ -71,3 +71,29 @@ def test_the_dashboard_shows_the_round(client: Client, open_round: Any, voter: A
     client.force_login(chengfa_liaison)
     body = client.get(reverse("core:dashboard")).content.decode()
     assert "点赞评议：2023年5月“湖南好人”点赞评议" in body and 'data-figure="rolemodels.round"' in body
+
+
+def test_a_candidate_leaves_a_round_only_while_nobody_liked_or_commented(
+    open_round: Any, voter: Any, candidates: Any
+) -> None:
+    zhang, deng = candidates["zhang"], candidates["deng"]
+    services.vote_cast(round_id=open_round.pk, candidate_id=entry_of(open_round, "张满珍").pk, voter_id=voter.pk)
+    with pytest.raises(ValidationError) as exc:
+        services.round_update(round=open_round, candidates=[deng])
+    assert "张满珍" in exc.value.message_dict["candidates"][0]
+    assert open_round.entries.count() == 2
+    services.round_update(round=open_round, candidates=[zhang])
+    assert list(open_round.entries.values_list("nomination__nominee_name", flat=True)) == ["张满珍"]
+
+
+def test_the_round_form_lists_categories_and_candidates_under_their_labels(
+    client: Client, city_admin: Any, candidates: Any
+) -> None:
+    client.force_login(city_admin)
+    page = client.get(reverse("rolemodels:round-create")).content.decode()
+    assert page.count('<fieldset class="field rm-checks') == 2
+    assert "<legend>类别" in page and "<legend>候选人（已通过审核）" in page
+    response = client.post(reverse("rolemodels:round-create"), {"title": "空", "opens_at": "2023-05-08T09:00"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "截止时间：" in body and "类别：" in body
+    assert not Round.objects.exists()

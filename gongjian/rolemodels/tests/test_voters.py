@@ -96,3 +96,52 @@ def test_voter_tokens_are_signed() -> None:
     assert security.voter_from_token(token) == 42
     assert security.voter_from_token(token[:-2] + "xx") is None
     assert security.voter_from_token("42") is None
+
+
+def test_a_code_does_not_sign_a_visitor_in_to_a_platform_account(client: Any, resident: Any) -> None:
+    from django.urls import reverse
+
+    verify_phone("13807330001", user=resident)  # the resident bound the phone while signed in
+    url = reverse("rolemodels:verify")
+    client.post(url, {"step": "send", "phone": "13807330001"})
+    response = client.post(url, {"step": "check", "phone": "13807330001", "code": sent_code("13807330001")})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session  # still anonymous: the password signs in, not a text message
+    assert Voter.objects.count() == 1
+
+
+def test_a_voting_account_signs_in_again_with_a_new_code(client: Any) -> None:
+    from django.urls import reverse
+
+    voter = verify_phone("13807330001")
+    url = reverse("rolemodels:verify")
+    client.post(url, {"step": "send", "phone": "13807330001"})
+    client.post(url, {"step": "check", "phone": "13807330001", "code": sent_code("13807330001")})
+    assert client.session["_auth_user_id"] == str(voter.user_id)
+
+
+def test_the_demo_shows_the_code_only_in_demo_mode(client: Any, settings: Any) -> None:
+    from django.urls import reverse
+
+    url = reverse("rolemodels:verify")
+    settings.DEMO_MODE = False
+    page = client.post(url, {"step": "send", "phone": "13807330001"}, follow=True).content.decode()
+    assert "演示模式" not in page and sent_code("13807330001") not in page
+    settings.DEMO_MODE = True
+    page = client.post(url, {"step": "send", "phone": "13807330002"}, follow=True).content.decode()
+    assert f"验证码是 {sent_code('13807330002')}" in page
+
+
+def test_the_phone_number_is_stored_nowhere_in_the_clear(resident: Any) -> None:
+    from django.apps import apps
+    from django.db import models
+
+    verify_phone("13807330001", user=resident)
+    verify_phone("13907330002")
+    for model in apps.get_models():
+        kinds = models.CharField | models.TextField | models.JSONField
+        text_fields = [f.name for f in model._meta.concrete_fields if isinstance(f, kinds)]
+        for row in model.objects.values_list(*text_fields) if text_fields else []:
+            flat = " ".join(str(v) for v in row)
+            assert "13807330001" not in flat and "07330001" not in flat, model
+            assert "13907330002" not in flat, model

@@ -106,7 +106,7 @@ def test_it_asks_a_question_when_one_voter_votes_too_fast(
 ) -> None:
     settings.ROLEMODELS_VOTES_PER_VOTER_MINUTE = 1
     more = [approve(nominate(resident, f"候选{i}"), city_admin) for i in range(2)]
-    services.round_update(round=open_round, candidates=more)
+    services.round_update(round=open_round, candidates=[e.nomination for e in open_round.entries.all()] + more)
     services.round_config_forget()
     cast(open_round, entry_of(open_round, "张满珍"), voter)
     with pytest.raises(services.ChallengeRequired) as exc:
