@@ -18,6 +18,7 @@ from PIL import Image
 
 from gongjian.accounts.models import Role, User
 from gongjian.accounts.services import membership_grant, user_create
+from gongjian.core import memo
 from gongjian.pairings.services import campaign_create, pairing_create
 from gongjian.places.models import PlaceKind
 from gongjian.places.services import place_create
@@ -30,6 +31,7 @@ PASSWORD = "demo-pass-2023"  # noqa: S105 (the published demo password)
 @pytest.fixture(autouse=True)
 def _clean_cache_and_media() -> Any:
     cache.clear()
+    memo.clear_all()  # a test's rollback sends no signals: reference data kept in the process goes too
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 

@@ -203,6 +203,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongjian@localhost")
 
 # Public endpoints are rate limited per client address (core.ratelimit).
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
+# How long a process keeps read-mostly reference data (the case catalogue, located places, who
+# works in a community) before asking the database again (core.memo); 0 turns it off.
+REFERENCE_CACHE_SECONDS = env.int("REFERENCE_CACHE_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -143,10 +143,6 @@ class MergeForm(ReasonForm):
     into = forms.CharField(label=_("合并到（诉求编号）"), max_length=20)
     field_order = ["into", "reason"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = False
-
 
 class RecategoriseForm(ReasonForm):
     category = CategoryChoiceField(label=_("新类别"), queryset=Category.objects.filter(active=True))

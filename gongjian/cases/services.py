@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import math
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,17 +20,17 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gongjian.accounts.models import Membership, Role
+from gongjian.cases import reference
 from gongjian.cases.models import (
     Case,
     CaseEvent,
-    CaseNumberCounter,
     CasePhoto,
     CaseSupport,
     Category,
@@ -38,7 +38,7 @@ from gongjian.cases.models import (
     hash_follow_token,
 )
 from gongjian.cases.policies import HANDLE, WORK
-from gongjian.core import audit, policy
+from gongjian.core import audit, fastsql, policy
 from gongjian.core.notify import notify
 from gongjian.core.uploads import clean_photo
 from gongjian.places.models import Place, PlaceKind
@@ -107,70 +107,38 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def place_nearest(*, lat: Decimal, lng: Decimal) -> Place | None:
-    """The community or estate with coordinates nearest to the point: one indexed query in a
-    widening box, ordered by squared distance in degrees (longitude scaled by cos(latitude)), so
-    the database returns just the one place."""
-    kinds = [PlaceKind.COMMUNITY, PlaceKind.ESTATE]
-    scale = Decimal(str(round(math.cos(math.radians(float(lat))), 6)))
-    dy = F("latitude") - lat
-    dx = (F("longitude") - lng) * scale
-    squared = ExpressionWrapper(dy * dy + dx * dx, output_field=DecimalField(max_digits=20, decimal_places=12))
-    for span in (Decimal("0.02"), Decimal("0.1"), Decimal("0.5"), Decimal(3)):
-        nearest = (
-            Place.objects.filter(
-                kind__in=kinds,
-                latitude__range=(lat - span, lat + span),
-                longitude__range=(lng - span, lng + span),
-            )
-            .annotate(squared=squared)
-            .order_by("squared", "id")
-            .only("id", "kind", "name", "path", "latitude", "longitude", "parent_id")
-            .first()
-        )
-        if nearest is not None:
-            return nearest
-    return None
+    """The community or estate with coordinates nearest to the point (see
+    :func:`gongjian.cases.reference.nearest_place`)."""
+    return reference.nearest_place(lat=lat, lng=lng)
 
 
 def _place_context(place: Place) -> tuple[Place | None, Place | None, Place | None]:
     """(community, district, nearest place with coordinates) among the place and its ancestors."""
-    ids = [*place.ancestor_ids, place.pk]
-    chain = {p.pk: p for p in Place.objects.filter(pk__in=ids).only("id", "kind", "latitude", "longitude", "path")}
-    ordered = [chain[i] for i in ids if i in chain]
-    community = next((p for p in ordered if p.kind == PlaceKind.COMMUNITY), None)
-    district = next((p for p in ordered if p.kind == PlaceKind.DISTRICT), None)
-    located = next((p for p in reversed(ordered) if p.latitude is not None and p.longitude is not None), None)
-    return community, district, located
+    return reference.place_context(place)
 
 
 # --- Numbers and tokens --------------------------------------------------------------------------
 
 
+# One statement takes the day's next number: it creates the day's row or adds one to it, and
+# returns the new value. In autocommit it is its own short transaction, so the row's lock is not
+# held while the rest of the report is written; inside a caller's transaction it is part of it.
+_NEXT_NUMBER_SQL = (
+    'INSERT INTO cases_casenumbercounter ("day", "last") VALUES (%s, 1) '
+    'ON CONFLICT ("day") DO UPDATE SET "last" = cases_casenumbercounter."last" + 1 RETURNING "last"'
+)
+
+
 def _next_number(moment: datetime.datetime) -> str:
-    """``ZZ`` + the local date + a five-digit sequence of the day, e.g. ``ZZ2023050900012``. The
-    day's counter row is updated in place, so concurrent reports never get the same number.
-
-    Called outside any transaction, the number is taken in a short transaction of its own, so the
-    counter row's lock is not held while the rest of the report is written (concurrent reports
-    would queue on it); a report that then fails leaves a gap in the day's numbers, never a
-    duplicate. Inside a caller's transaction, the number is part of it."""
-    if not transaction.get_connection().in_atomic_block:
-        with transaction.atomic():
-            return _next_number_locked(moment)
-    return _next_number_locked(moment)
-
-
-def _next_number_locked(moment: datetime.datetime) -> str:
+    """``ZZ`` + the local date + a five-digit sequence of the day, e.g. ``ZZ2023050900012``.
+    Concurrent reports never get the same number; a report that fails after taking its number
+    leaves a gap in the day's numbers, never a duplicate."""
     day = timezone.localtime(moment).date()
-    updated = CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(day=day, last=1)
-        except IntegrityError:  # another report created the day's row first
-            CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = CaseNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()
-    return f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{last:05d}"
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER_SQL, [connection.ops.adapt_datefield_value(day)])
+        (last,) = cursor.fetchone()
+    return f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}"
 
 
 def follow_token_new() -> str:
@@ -186,13 +154,7 @@ def follow_path(token: str) -> str:
 
 def _community_staff(case: Case) -> list[Any]:
     """Community staff and grid workers working in the case's community."""
-    community = case.community
-    rows = Membership.objects.filter(
-        is_active=True,
-        role__in=[Role.COMMUNITY_STAFF, Role.GRID_WORKER],
-        place__path__startswith=community.path,
-    ).select_related("user")
-    return [m.user for m in rows]
+    return reference.community_workers(case.community)
 
 
 def _unit_liaisons(unit: Unit | None) -> list[Any]:
@@ -289,7 +251,7 @@ def _event(
         # Stored in the site's language (the catalogue's source text); pages translate it on display.
         with translation.override(settings.LANGUAGE_CODE):
             label = _actor_label(actor, case)
-    return CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         kind=kind,
         note=note,
@@ -299,6 +261,7 @@ def _event(
         unit=unit,
         created_at=at or now(),
     )
+    return fastsql.insert(event)  # type: ignore[return-value]
 
 
 def _reason(reason: str, field: str = "reason", *, required: bool = True) -> str:
@@ -387,9 +350,11 @@ def case_report(
     source: str,
     client_ip: str | None = None,
     priority: str = Priority.NORMAL,
+    also: Callable[[Case], Any] | None = None,
 ) -> Case:
     """File a new case and return it, with ``case.follow_token`` set to the reporter's private
-    token (shown once; only its hash is stored).
+    token (shown once; only its hash is stored). ``also`` is called with the new case inside the
+    report's transaction (a channel's own record of the report, such as Open311's).
 
     Everything is checked before anything is written; a bad field raises ValidationError keyed by
     the field (``category``, ``description``, ``place``, ``lat``, ``lng``, ``address``,
@@ -400,7 +365,7 @@ def case_report(
     if isinstance(category, Category):
         cat = category if category.active else None
     else:
-        cat = Category.objects.filter(code=str(category or ""), active=True).first()
+        cat = reference.category_active(str(category or ""))
     if cat is None:
         errors["category"] = _("未知或已停用的诉求类别。")
     text = (description or "").strip()
@@ -461,10 +426,14 @@ def case_report(
 
     raw_token = follow_token_new()
     moment = now()
-    number = _next_number(moment)
+    # On PostgreSQL the number is its own statement before the transaction, so concurrent reports
+    # do not queue on the counter row; SQLite has one writer at a time anyway, and taking the
+    # number inside saves a second commit.
+    number = "" if transaction.get_connection().vendor == "sqlite" else _next_number(moment)
     written: list[str] = []
     try:
         with transaction.atomic():
+            number = number or _next_number(moment)
             case = Case(
                 number=number,
                 category=cat,
@@ -487,7 +456,7 @@ def case_report(
                 updated_at=moment,
                 due_at=moment + datetime.timedelta(hours=cat.deadline_hours(priority)),
             )
-            case.save()
+            fastsql.insert(case)
             _store_photos(case, cleaned, stage=CasePhoto.Stage.BEFORE, actor=reporter, written=written)
             label = ""
             if not _authenticated(reporter):
@@ -499,13 +468,17 @@ def case_report(
                 instance=case,
                 details={"category": cat.code, "source": source, "place": place.pk, "client_ip": client_ip or ""},
             )
-            notify(
-                _community_staff(case),
-                kind="cases.reported",
-                title=_("新诉求 %(number)s：%(category)s") % {"number": case.number, "category": cat.name},
-                body=text[:200],
-                url=_case_url(case),
-            )
+            staff = _community_staff(case)
+            if staff:
+                notify(
+                    staff,
+                    kind="cases.reported",
+                    title=_("新诉求 %(number)s：%(category)s") % {"number": case.number, "category": cat.name},
+                    body=text[:200],
+                    url=_case_url(case),
+                )
+            if also is not None:
+                also(case)
     except BaseException:
         _remove_files(written)
         raise
@@ -878,12 +851,12 @@ def case_reopen(*, case: Case, actor: Any, reason: str) -> Case:
     return case
 
 
-def case_merge(*, case: Case, into: Case, actor: Any, reason: str = "") -> Case:
-    """合并 a duplicate into another unfinished case: the duplicate stops, its "me too" count and
-    reporter join the other."""
+def case_merge(*, case: Case, into: Case, actor: Any, reason: str) -> Case:
+    """合并 a duplicate into another unfinished case, with a reason: the duplicate stops, its "me
+    too" count and reporter join the other."""
     _check(actor, HANDLE, case)
     _check(actor, HANDLE, into)
-    reason = _reason(reason, required=False)
+    reason = _reason(reason)
     if into.pk == case.pk:
         raise ValidationError({"into": _("不能合并到自身。")})
     if into.status not in Case.UNFINISHED_STATUSES:
@@ -895,7 +868,7 @@ def case_merge(*, case: Case, into: Case, actor: Any, reason: str = "") -> Case:
             to=Status.MERGED,
             kind=Kind.MERGED,
             actor=actor,
-            note=reason or _("合并到 %(n)s") % {"n": into.number},
+            note=_("合并到 %(n)s：%(reason)s") % {"n": into.number, "reason": reason},
             merged_into_id=into.pk,
             closed_at=now(),
         )

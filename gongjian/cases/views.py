@@ -16,7 +16,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongjian.cases import forms as case_forms
@@ -244,10 +246,18 @@ def _report(request: HttpRequest, *, staff: bool) -> HttpResponse:
                     return redirect("cases:manage-detail", pk=case.pk)
                 request.session["cases_new_token"] = case.follow_token  # type: ignore[attr-defined]
                 return redirect(follow_path(case.follow_token))  # type: ignore[attr-defined]
+    source = _report_source(request.user) if staff else Case.Source.PUBLIC
     return render(
         request,
         "cases/report.html",
-        {"form": form, "nearby": nearby, "staff": staff, "nav": "cases-manage" if staff else "cases-public"},
+        {
+            "form": form,
+            "nearby": nearby,
+            "staff": staff,
+            "source": source,
+            "source_label": Case.Source(source).label,
+            "nav": "cases-manage" if staff else "cases-public",
+        },
     )
 
 
@@ -428,21 +438,34 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 # The steps a viewer may take on a case page: (action, label, form, who, statuses).
-Step = tuple[str, str, type[forms.Form], str, tuple[str, ...]]
+StrOrPromise = str | Promise
+Step = tuple[str, StrOrPromise, type[forms.Form], str, tuple[str, ...]]
 S = Case.Status
 STEPS: list[Step] = [
-    ("accept", _("受理"), case_forms.AcceptForm, HANDLE, (S.REPORTED,)),
-    ("reject", _("不予受理"), case_forms.ReasonForm, HANDLE, (S.REPORTED,)),
-    ("dispatch", _("派遣"), case_forms.DispatchForm, HANDLE, (S.ACCEPTED,)),
-    ("start", _("开始处置"), case_forms.NoteForm, WORK, (S.DISPATCHED,)),
-    ("resolve", _("处置完毕"), case_forms.ResolveForm, WORK, (S.DISPATCHED, S.IN_PROGRESS)),
-    ("verify", _("核查通过"), case_forms.NoteForm, HANDLE, (S.RESOLVED,)),
-    ("send_back", _("核查退回"), case_forms.ReasonForm, HANDLE, (S.RESOLVED,)),
-    ("close", _("结案"), case_forms.NoteForm, HANDLE, (S.VERIFIED,)),
-    ("redispatch", _("改派"), case_forms.RedispatchForm, HANDLE, (S.DISPATCHED, S.IN_PROGRESS)),
-    ("recategorise", _("改类"), case_forms.RecategoriseForm, HANDLE, tuple(Case.UNFINISHED_STATUSES)),
-    ("merge", _("合并重复"), case_forms.MergeForm, HANDLE, tuple(Case.UNFINISHED_STATUSES)),
-    ("reopen", _("重新办理"), case_forms.ReasonForm, HANDLE, (S.VERIFIED, S.CLOSED)),
+    ("accept", pgettext_lazy("case step", "受理"), case_forms.AcceptForm, HANDLE, (S.REPORTED,)),
+    ("reject", pgettext_lazy("case step", "不予受理"), case_forms.ReasonForm, HANDLE, (S.REPORTED,)),
+    ("dispatch", pgettext_lazy("case step", "派遣"), case_forms.DispatchForm, HANDLE, (S.ACCEPTED,)),
+    ("start", pgettext_lazy("case step", "开始处置"), case_forms.NoteForm, WORK, (S.DISPATCHED,)),
+    ("resolve", pgettext_lazy("case step", "处置完毕"), case_forms.ResolveForm, WORK, (S.DISPATCHED, S.IN_PROGRESS)),
+    ("verify", pgettext_lazy("case step", "核查通过"), case_forms.NoteForm, HANDLE, (S.RESOLVED,)),
+    ("send_back", pgettext_lazy("case step", "核查退回"), case_forms.ReasonForm, HANDLE, (S.RESOLVED,)),
+    ("close", pgettext_lazy("case step", "结案"), case_forms.NoteForm, HANDLE, (S.VERIFIED,)),
+    (
+        "redispatch",
+        pgettext_lazy("case step", "改派"),
+        case_forms.RedispatchForm,
+        HANDLE,
+        (S.DISPATCHED, S.IN_PROGRESS),
+    ),
+    (
+        "recategorise",
+        pgettext_lazy("case step", "改类"),
+        case_forms.RecategoriseForm,
+        HANDLE,
+        tuple(Case.UNFINISHED_STATUSES),
+    ),
+    ("merge", pgettext_lazy("case step", "合并重复"), case_forms.MergeForm, HANDLE, tuple(Case.UNFINISHED_STATUSES)),
+    ("reopen", pgettext_lazy("case step", "重新办理"), case_forms.ReasonForm, HANDLE, (S.VERIFIED, S.CLOSED)),
 ]
 STEP_BY_ACTION = {s[0]: s for s in STEPS}
 # Steps aside from the main line, shown folded.

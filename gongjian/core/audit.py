@@ -22,6 +22,8 @@ from django.db import models
 from django.db.models.signals import post_delete, post_init, post_save
 from django.http import HttpRequest
 
+from gongjian.core import fastsql
+
 
 @dataclass(frozen=True)
 class _Context:
@@ -119,7 +121,8 @@ def _entry(
 
 
 def _write(*, action: str, instance: models.Model | None, changes: dict[str, Any], event: str = "") -> None:
-    _entry(action=action, instance=instance, changes=changes, event=event, actor=_actor()).save()
+    # Written on every audited change: the statement is built once (core.fastsql), not per call.
+    fastsql.insert(_entry(action=action, instance=instance, changes=changes, event=event, actor=_actor()))
 
 
 def record_bulk_create(instances: list[models.Model]) -> None:

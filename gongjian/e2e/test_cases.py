@@ -153,3 +153,68 @@ def test_a_blocked_drain_from_report_to_rating(
     shot(public, "8-map")
     for ctx in (resident_ctx, grid_ctx, unit_ctx, public_ctx):
         ctx.close()
+
+
+def test_a_resident_joins_a_nearby_case_instead_of_filing_a_duplicate(
+    browser: Browser,
+    live_server: Any,
+    located: dict[str, Any],  # noqa: F811
+    categories: dict[str, Any],  # noqa: F811
+) -> None:
+    from gongjian.cases.services import case_report
+
+    existing = case_report(
+        category=categories["sewer"], description="新苑小区门口下水道堵塞", place=located["xinyuan"], source="public"
+    )
+    ctx, page = person(browser, live_server, None, phone=True)
+    page.goto(f"{live_server.url}/cases/report/")
+    page.get_by_label("问题类别").select_option(label="部件 · 下水道堵塞外溢")
+    page.get_by_label("所在社区或小区").select_option(label="　北岭社区 · 新苑小区")
+    # The open case of the same kind in the same estate shows up before anything is submitted.
+    nearby = page.get_by_test_id("nearby")
+    expect(nearby).to_contain_text(existing.number)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "9-nearby")
+    nearby.get_by_test_id("nearby-me-too").click()
+    expect(page).to_have_url(re.compile(rf"/cases/n/{existing.number}/$"))
+    expect(page.get_by_text("1 人也遇到")).to_be_visible()
+    assert Case.objects.count() == 1 and Case.objects.get().me_too_count == 1
+
+    # The public list fits the phone and shows the case, without the reporter.
+    page.goto(f"{live_server.url}/cases/")
+    expect(page.get_by_test_id("case-link")).to_have_text([existing.number])
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "10-public-list")
+    ctx.close()
+
+
+@pytest.mark.parametrize(("username", "source"), [("beiling-grid", "网格员上报"), ("chengfa", "单位走访")])
+def test_grid_workers_and_units_report_from_a_phone(
+    browser: Browser,
+    live_server: Any,
+    located: dict[str, Any],  # noqa: F811
+    categories: dict[str, Any],  # noqa: F811
+    beiling_grid_worker: Any,
+    chengfa_liaison: Any,
+    tmp_path: Path,
+    username: str,
+    source: str,
+) -> None:
+    ctx, page = person(browser, live_server, username, phone=True)
+    page.goto(f"{live_server.url}/cases/manage/")
+    page.get_by_test_id("new-case").click()
+    expect(page.get_by_test_id("report-source")).to_have_text(source)
+    page.get_by_label("问题类别").select_option(label="事件 · 乱停乱放")
+    page.get_by_label("紧急程度").select_option("high")
+    page.get_by_label("所在社区或小区").select_option(label="　北岭社区 · 新苑小区")
+    page.get_by_label("问题描述").fill("消防通道被私家车堵住。")
+    page.get_by_label("照片（最多 6 张）").set_input_files(photo_file(tmp_path, "car.jpg"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, f"11-staff-form-{username}")
+    page.get_by_test_id("submit-report").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("待受理")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, f"12-staff-reported-{username}")
+    case = Case.objects.get()
+    assert case.get_source_display() == source and case.priority == "high" and case.photos.count() == 1
+    ctx.close()

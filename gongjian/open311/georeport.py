@@ -365,7 +365,7 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
     last, first = _param(params, "last_name"), _param(params, "first_name")
     name = f"{last}{first}" if re.search(r"[\u4e00-\u9fff]", last + first) else f"{first} {last}".strip()
     try:
-        case, _submission = request_create(
+        case, submission = request_create(
             api_key=key,
             category=category,
             description=description.strip(),
@@ -381,25 +381,33 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     except ValidationError as exc:
         raise Open311Error(400, *_describe(exc)) from exc
-    record: Record = [
-        ("service_request_id", case.number),
-        ("service_notice", _service_notice(case)),
-        ("account_id", account_id or None),
-    ]
-    if not category.is_public:  # blackbox: no id comes back
-        record = record[1:]
+    if category.is_public:
+        record: Record = [
+            ("service_request_id", case.number),
+            ("service_notice", _service_notice(case)),
+            ("account_id", account_id or None),
+        ]
+    else:
+        # A case the public does not see: no id comes back, only the token the specification
+        # gives "instead of service_request_id" (GET tokens/{token} keeps it withheld too).
+        record = [
+            ("token", submission.token),
+            ("service_notice", _service_notice(case, with_number=False)),
+            ("account_id", account_id or None),
+        ]
     return render_list(fmt, "service_requests", "request", [record])
 
 
-def _service_notice(case: Any) -> str:
+def _service_notice(case: Any, *, with_number: bool = True) -> str:
     """What happens next, and the reporter's private link to follow, verify and rate the case
     (only in this answer, which goes to the client that submitted it)."""
     from gongjian.cases.services import follow_path
 
-    notice = _("已收到，编号 %(number)s，将于 %(due)s 前办理。") % {
-        "number": case.number,
-        "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M"),
-    }
+    due = timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
+    if with_number:
+        notice = _("已收到，编号 %(number)s，将于 %(due)s 前办理。") % {"number": case.number, "due": due}
+    else:
+        notice = _("已收到，将于 %(due)s 前办理。") % {"due": due}
     token = getattr(case, "follow_token", "")
     if token:
         notice += _("跟进、核实和评价：%(url)s") % {"url": _absolute(follow_path(token))}

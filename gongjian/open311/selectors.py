@@ -26,8 +26,10 @@ def services_list() -> QuerySet[Any]:
 
 
 def service_get(*, code: str) -> Any:
-    """The active category whose code is ``code``, or None."""
-    return services_list().filter(code=code).first()
+    """The active category whose code is ``code``, or None (from the catalogue the process keeps)."""
+    from gongjian.cases.reference import category_active
+
+    return category_active(code)
 
 
 def _public_requests() -> QuerySet[Any]:

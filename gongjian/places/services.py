@@ -11,7 +11,7 @@ from django.db.models import CharField, OuterRef, ProtectedError, Subquery, Valu
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
 
-from gongjian.core import audit
+from gongjian.core import audit, memo
 from gongjian.core.jobs import Progress
 from gongjian.core.sheets import RowError, SheetInvalid, read_sheet
 from gongjian.places.models import Place, PlaceKind
@@ -35,6 +35,7 @@ def _set_path(place: Place) -> None:
     prefix = place.parent.path if place.parent is not None else "/"
     place.path = f"{prefix}{place.pk}/"
     Place.objects.filter(pk=place.pk).update(path=place.path)
+    memo.changed(Place)  # an UPDATE sends no signal: reference data kept in the process is stale
 
 
 @transaction.atomic
@@ -78,6 +79,7 @@ def place_update(*, place: Place, **fields: Any) -> Place:
             Place.objects.filter(pk=descendant.pk).update(path=new_path + descendant.path[len(old_path) :])
         place.path = new_path
         Place.objects.filter(pk=place.pk).update(path=new_path)
+        memo.changed(Place)
     return place
 
 
@@ -260,6 +262,7 @@ def _place_import_write(nodes: dict[tuple[int, str], "_Node"], *, name: str, row
             node.place = place
         created += new
     audit.record_bulk_create(created)  # type: ignore[arg-type]
+    memo.changed(Place)  # bulk writes send no signals
     for node in nodes.values():
         if node.touched and node.place is not None:
             place = Place.objects.get(pk=node.place.pk)

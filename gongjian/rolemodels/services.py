@@ -485,6 +485,7 @@ FROM (SELECT COUNT(*) AS n FROM rolemodels_vote
       WHERE round_id = %s AND voter_id = %s AND candidate_id = %s AND day = %s) c,
      (SELECT COUNT(*) AS n FROM rolemodels_vote WHERE round_id = %s AND voter_id = %s AND day = %s) d
 WHERE c.n < %s AND d.n < %s
+  AND EXISTS (SELECT 1 FROM rolemodels_voter v WHERE v.id = %s AND NOT v.is_blocked)
 RETURNING id
 """
 
@@ -581,8 +582,9 @@ def vote_cast(
     The limits are held by the INSERT itself: its SELECT numbers the vote among the voter's
     votes that day and inserts nothing when a limit is reached; two concurrent requests that
     pick the same number collide on a UNIQUE constraint, and the loser tries again with the
-    winner's row in view. Only verified voters reach here: the caller authenticated a signed
-    voter token or a session whose account has a verified phone."""
+    winner's row in view; a blocked voter's vote inserts nothing either (a signed token outlives
+    the block). Only verified voters reach here: the caller authenticated a signed voter token or
+    a session whose account has a verified phone."""
     cfg = round_config(round_id)
     if cfg is None:
         raise VoteRefused(_("该评议不存在。"), "no_round", field="round")
@@ -605,6 +607,7 @@ def vote_cast(
         cfg.id, voter_id, candidate_id, day_v,
         cfg.id, voter_id, day_v,
         cfg.per_candidate, cfg.per_day,
+        voter_id,
     ]  # fmt: skip
     for _attempt in range(MAX_DAILY_VOTES + 2):
         try:
@@ -616,6 +619,8 @@ def vote_cast(
         break
     else:
         raise VoteRefused(_("投票繁忙，请稍后再试。"), "busy")
+    if not Voter.objects.filter(pk=voter_id, is_blocked=False).exists():
+        raise VoteRefused(_("该投票账号已停用，不能点赞。"), "blocked", field="voter")
     used = Vote.objects.filter(round_id=cfg.id, voter_id=voter_id, day=day).aggregate(
         total=Count("id"), here=Count("id", filter=Q(candidate_id=candidate_id))
     )

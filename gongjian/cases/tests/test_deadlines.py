@@ -83,3 +83,28 @@ def test_anonymous_reporters_with_an_email_hear_back(
     with django_capture_on_commit_callbacks(execute=True):
         case_reject(case=case, actor=beiling_staff, reason="不属于公共区域")
     assert [m.to for m in mail.outbox if "不予受理" in m.subject] == [["a@example.org"]]
+
+
+def test_the_warning_and_the_escalation_are_emailed_once(
+    reported: Case,
+    beiling_grid_worker: User,
+    chengfa_liaison: User,
+    city_admin: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    User.objects.filter(pk=chengfa_liaison.pk).update(email="chengfa@example.cn")
+    User.objects.filter(pk=city_admin.pk).update(email="wmb@example.cn")
+    case_accept(case=reported, actor=beiling_grid_worker)
+    case_dispatch(case=reported, actor=beiling_grid_worker)
+    mail.outbox.clear()
+    due = reported.due_at
+    for moment in (due - datetime.timedelta(hours=3), due - datetime.timedelta(hours=1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            cases_deadlines_run(at=moment)
+    warned = [m for m in mail.outbox if "即将到期" in m.subject]
+    assert [m.to for m in warned] == [["chengfa@example.cn"]] and reported.number in warned[0].subject
+    for moment in (due + datetime.timedelta(minutes=5), due + datetime.timedelta(hours=6)):
+        with django_capture_on_commit_callbacks(execute=True):
+            cases_deadlines_run(at=moment)
+    escalated = sorted(m.to[0] for m in mail.outbox if "已超期" in m.subject)
+    assert escalated == ["chengfa@example.cn", "wmb@example.cn"]  # the city admin and the unit, once each

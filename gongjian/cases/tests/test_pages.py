@@ -238,3 +238,38 @@ def test_the_case_pages_speak_english(reported: Case) -> None:
     assert "Report a problem" in body and "Kind of problem" in body
     body = c.get(reverse("cases:public-detail", args=[reported.number])).content.decode()
     assert "Progress" in body and "Reported" in body
+
+
+def test_the_export_button_carries_the_lists_filters(
+    reported: Case, located: dict[str, Any], categories: dict[str, Any], city_admin: User
+) -> None:
+    import html
+    import re
+
+    other = case_report(category="illegal-parking", description="乱停车", place=located["xianghua"], source="public")
+    c = _client(city_admin)
+    page = c.get(reverse("cases:manage-list"), {"status": "reported", "category": categories["parking"].pk})
+    href = html.unescape(re.search(r'href="([^"]+)" data-testid="export"', page.content.decode()).group(1))  # type: ignore[union-attr]
+    assert "status=reported" in href and f"category={categories['parking'].pk}" in href
+    rows = list(load_workbook(io.BytesIO(c.get(href).content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [other.number]
+    assert rows[0][0] == "编号" and rows[1][2] == "待受理"
+
+
+def test_overdue_cases_are_marked_on_the_staff_pages(reported: Case, beiling_staff: User) -> None:
+    import datetime
+
+    c = _client(beiling_staff)
+    assert 'data-testid="overdue"' not in c.get(reverse("cases:manage-list")).content.decode()
+    Case.objects.filter(pk=reported.pk).update(due_at=reported.created_at - datetime.timedelta(hours=1))
+    assert 'data-testid="overdue"' in c.get(reverse("cases:manage-list")).content.decode()
+    assert 'data-testid="overdue"' in c.get(reverse("cases:manage-detail", args=[reported.pk])).content.decode()
+
+
+def test_the_steps_speak_english_too(reported: Case, beiling_grid_worker: User) -> None:
+    c = _client(beiling_grid_worker)
+    c.cookies["django_language"] = "en"
+    body = c.get(reverse("cases:manage-detail", args=[reported.pk])).content.decode()
+    assert "<summary>Accept</summary>" in body and "<summary>Reject</summary>" in body
+    body = c.get(reverse("cases:manage-new")).content.decode()
+    assert "A problem found on your grid round" in body

@@ -88,3 +88,59 @@ def test_the_reporter_is_visible_only_to_those_handling_the_case(
 
 def test_anonymous_sees_nothing_through_the_policy(two_cases: dict[str, Case]) -> None:
     assert not policy.restrict(Case.objects.all(), None, policy.VIEW).exists()
+
+
+def test_a_grid_worker_sees_their_grid_and_community_and_nothing_else(
+    two_cases: dict[str, Case], located: dict[str, Any], beiling_grid_worker: User, chengfa_liaison: User
+) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.test import Client
+
+    from gongjian.accounts.models import Role
+    from gongjian.accounts.services import membership_grant, user_create
+    from gongjian.places.models import PlaceKind
+    from gongjian.places.services import place_create
+
+    grid2 = place_create(kind=PlaceKind.GRID, name="湘华社区第二网格", parent=located["xianghua"])
+    xianghua_grid = user_create(username="xianghua-grid", password="x-Pass-2023!", display_name="湘华网格员")
+    membership_grant(user=xianghua_grid, role=Role.GRID_WORKER, place=grid2)
+    in_grid = case_report(category="sewer", description="湘华第二网格的下水道", place=grid2, source="public")
+    assert _seen(xianghua_grid) == {"湘华的下水道", "湘华第二网格的下水道"}
+    assert "北岭的下水道" in _seen(beiling_grid_worker) and "湘华第二网格的下水道" not in _seen(beiling_grid_worker)
+    beiling = two_cases["beiling"]
+    with pytest.raises(PermissionDenied):
+        case_accept(case=beiling, actor=xianghua_grid)
+    assert not may_see_reporter(user=xianghua_grid, case=beiling)
+    assert may_see_reporter(user=xianghua_grid, case=in_grid)
+    # The pages and the export say the same: another community's case does not exist for them.
+    c = Client()
+    c.force_login(xianghua_grid)
+    assert c.get(f"/cases/manage/{beiling.pk}/").status_code == 404
+    assert c.post(f"/cases/manage/{beiling.pk}/accept/", {"accept-priority": "normal"}).status_code == 404
+    assert Case.objects.get(pk=beiling.pk).status == Case.Status.REPORTED
+    body = c.get("/cases/manage/").content.decode()
+    assert in_grid.number in body and beiling.number not in body
+
+
+def test_a_liaison_pages_and_export_hold_only_their_units_cases(
+    two_cases: dict[str, Case], chengfa_liaison: User, city_admin: User, world: dict[str, Any]
+) -> None:
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    beiling, xianghua = two_cases["beiling"], two_cases["xianghua"]
+    for case, unit in ((beiling, world["chengfa"]), (xianghua, world["gongdian"])):
+        case_accept(case=case, actor=city_admin)
+        case_dispatch(case=case, actor=city_admin, unit=unit)
+    c = Client()
+    c.force_login(chengfa_liaison)
+    body = c.get("/cases/manage/").content.decode()
+    assert beiling.number in body and xianghua.number not in body
+    assert c.get(f"/cases/manage/{xianghua.pk}/").status_code == 404
+    rows = list(
+        load_workbook(io.BytesIO(c.get("/cases/manage/export.xlsx").content)).active.iter_rows(values_only=True)
+    )
+    assert [r[0] for r in rows[1:]] == [beiling.number]
+    assert rows[1][-2:] == ("北岭居民", "13700000003")  # the unit handles it: it may call the reporter

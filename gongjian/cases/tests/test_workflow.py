@@ -208,8 +208,9 @@ def test_merge_and_recategorise(
     case_merge(case=twin, into=reported, actor=beiling_staff, reason="同一问题")
     assert Case.objects.get(pk=twin.pk).status == Case.Status.MERGED
     assert Case.objects.get(pk=reported.pk).me_too_count == 2  # the twin and its supporter
-    with pytest.raises(ValidationError):
-        case_merge(case=reported, into=twin, actor=beiling_staff)
+    with pytest.raises(ValidationError) as exc:
+        case_merge(case=reported, into=twin, actor=beiling_staff, reason="同一问题")
+    assert "into" in exc.value.message_dict  # the twin is merged itself: not a case to merge into
     case_recategorise(case=reported, actor=beiling_staff, category=categories["parking"], reason="实为占道停车")
     fresh = Case.objects.get(pk=reported.pk)
     assert fresh.category == categories["parking"]

@@ -196,12 +196,19 @@ def test_it_takes_the_place_from_address_id(client: Client, open311: dict[str, A
     assert case.community == world["beiling"]
 
 
-def test_it_gives_no_id_back_for_a_non_public_service(client: Client, open311: dict[str, Any]) -> None:
+def test_it_gives_a_token_instead_of_an_id_for_a_non_public_service(client: Client, open311: dict[str, Any]) -> None:
     response = report(client, open311["raw_key"], "xml", service_code="tap-water")
     assert response.status_code == 200
     [request] = parse(response, "xml")
-    assert children(request) == ["service_notice", "account_id"]
-    assert Case.objects.get().category.code == "tap-water"
+    assert children(request) == ["token", "service_notice", "account_id"]
+    case = Case.objects.get()
+    assert case.category.code == "tap-water"
+    assert case.number.encode() not in response.content  # not in the notice either
+    token = request.findtext("token")
+    assert token == Submission.objects.get(case=case).token
+    # The token is the client's handle; it still does not give the hidden case's id away.
+    [record] = client.get(f"{BASE}/tokens/{token}.json").json()
+    assert record["token"] == token and record["service_request_id"] in (None, "")
 
 
 def test_it_accepts_a_post_without_a_csrf_token(open311: dict[str, Any]) -> None:

@@ -9,8 +9,8 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from gongjian.rolemodels import services
-from gongjian.rolemodels.models import Category, Vote
+from gongjian.rolemodels import security, services
+from gongjian.rolemodels.models import Category, Vote, Voter
 from gongjian.rolemodels.tests.conftest import approve, entry_of, nominate, verify_phone
 
 
@@ -177,3 +177,21 @@ def test_it_stores_exactly_the_allowed_votes_under_concurrent_requests(
     assert max(per_candidate) <= 2
     assert set(outcomes) <= {"ok", "candidate_limit", "daily_limit"}
     assert connection.vendor == "postgresql"
+
+
+def test_a_blocked_voter_cannot_vote_with_a_token_signed_before_the_block(
+    client: Any, open_round: Any, voter: Any
+) -> None:
+    token = security.voter_token(voter.pk)
+    Voter.objects.filter(pk=voter.pk).update(is_blocked=True)
+    with pytest.raises(services.VoteRefused) as exc:
+        cast(open_round, entry_of(open_round, "张满珍"), voter)
+    assert exc.value.reason == "blocked"
+    r = client.post(
+        f"/rolemodels/rounds/{open_round.pk}/votes/",
+        {"candidate": entry_of(open_round, "邓成明").pk},
+        content_type="application/json",
+        HTTP_X_VOTER_TOKEN=token,
+    )
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "voter"
+    assert not Vote.objects.exists()

@@ -25,8 +25,13 @@
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!form.hasAttribute || !form.hasAttribute("data-progress") || e.defaultPrevented) return;
-    var btn = form.querySelector("[type=submit]");
-    if (btn) { btn.disabled = true; btn.textContent = form.getAttribute("data-progress"); }
+    // The button pressed (a form may have several); disabled only after the form data is taken,
+    // so its own name and value still go with it.
+    var btn = e.submitter || form.querySelector("[type=submit]");
+    if (btn) {
+      btn.textContent = form.getAttribute("data-progress");
+      window.setTimeout(function () { btn.disabled = true; }, 0);
+    }
   });
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSettle", function (e) { drawCharts(e.target); });

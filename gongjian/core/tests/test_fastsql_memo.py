@@ -1,0 +1,80 @@
+"""core.fastsql writes what save() writes; core.memo keeps reference data and lets go of it."""
+
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from gongjian.core import fastsql, memo
+from gongjian.core.models import AuditEntry
+from gongjian.places.models import Place, PlaceKind
+from gongjian.places.services import place_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(entry: AuditEntry) -> dict[str, Any]:
+    row = AuditEntry.objects.filter(pk=entry.pk).values().get()
+    row.pop("id")
+    row.pop("timestamp")
+    return row
+
+
+def test_it_inserts_the_same_row_as_save(world: dict[str, Any]) -> None:
+    fields = {
+        "action": "event",
+        "event": "x.done",
+        "content_type": ContentType.objects.get_for_model(Place),
+        "object_id": "7",
+        "object_repr": "北岭社区",
+        "changes": {"金额": ["1.50", None], "list": [1, 2]},
+        "remote_addr": "10.0.0.1",
+    }
+    saved = AuditEntry(**fields)
+    saved.save()
+    fast = fastsql.insert(AuditEntry(**fields))
+    assert fast.pk and fast.pk != saved.pk and not fast._state.adding
+    assert _row(fast) == _row(saved)
+    assert AuditEntry.objects.get(pk=fast.pk).timestamp is not None  # auto_now_add applied
+
+
+def test_it_refuses_models_with_save_signals() -> None:
+    with pytest.raises(TypeError, match="save signal receivers"):
+        fastsql.insert(Place(kind=PlaceKind.DISTRICT, name="x"))  # audited, and watched by memos
+
+
+def test_a_memo_loads_once_and_forgets_on_a_change(settings: Any, world: dict[str, Any]) -> None:
+    settings.REFERENCE_CACHE_SECONDS = 60
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        return Place.objects.count()
+
+    counted = memo.Memo("test.places", load, models=[Place])
+    first = counted.get()
+    assert counted.get() == first and len(loads) == 1
+    place_create(kind=PlaceKind.DISTRICT, name="渌口区")  # a save in this process: forgotten at once
+    assert counted.get() == first + 1 and len(loads) == 2
+    Place.objects.filter(name="渌口区").delete()  # a queryset delete sends signals per row too
+    assert counted.get() == first
+    Place.objects.bulk_create([Place(kind=PlaceKind.DISTRICT, name="醴陵市", path="/0/")])
+    assert counted.get() == first  # bulk writes send nothing: the service says so itself
+    memo.changed(Place)
+    assert counted.get() == first + 1
+
+
+def test_a_memo_of_zero_seconds_always_asks(settings: Any) -> None:
+    settings.REFERENCE_CACHE_SECONDS = 0
+    calls: list[int] = []
+    m = memo.Memo("test.zero", lambda: calls.append(1) or len(calls), models=[])
+    assert [m.get(), m.get()] == [1, 2]
+
+
+def test_clear_all_forgets_every_memo(settings: Any) -> None:
+    settings.REFERENCE_CACHE_SECONDS = 60
+    m = memo.Memo("test.all", object, models=[])
+    a = m.get()
+    assert m.get() is a
+    memo.clear_all()
+    assert m.get() is not a
