@@ -43,7 +43,6 @@ from bench.harness import (
 )
 
 SETTINGS = "bench.bare.settings"
-WHAT_IF = "bench.bare.whatif_settings"
 PG_NAME = "bench_intake"
 DESCRIPTION = "田心路 12 号门口雨水篦子被垃圾堵住，下雨就积水，请尽快疏通。"
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
@@ -77,7 +76,7 @@ def prepare(db: Database) -> tuple[dict[str, str], str, str]:
     return env, lat, lng
 
 
-def run(db: Database, seconds: int, *, what_if: bool = False) -> tuple[LoadResult, LoadResult]:
+def run(db: Database, seconds: int) -> tuple[LoadResult, LoadResult]:
     env, lat, lng = prepare(db)
     intake_body = urllib.parse.urlencode(
         {
@@ -103,15 +102,6 @@ def run(db: Database, seconds: int, *, what_if: bool = False) -> tuple[LoadResul
             label="case intake (Open311 POST)",
         )
     results = [bare, intake]
-    if what_if:
-        with gunicorn(env, settings=WHAT_IF, ready_path="/open311/v2/services.json") as server:
-            results.append(
-                wrk(
-                    server.url("/open311/v2/requests.json"),
-                    LoadSpec(method="POST", body=intake_body, headers=FORM, seconds=seconds),
-                    label="intake, what-if (bench/bare/whatif.py)",
-                )
-            )
     cases, inserted = (int(n) - int(b) for n, b in zip(django_shell(env, COUNTS).split()[-2:], before, strict=True))
     print_results(db.label, results, baseline=bare)
     ratio = intake.rate / bare.rate if bare.rate else 0
@@ -136,7 +126,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 data = {"api_key": "demo-open311-key", "service_code": "drain-cover", "lat": "%(lat)s", "long": "%(lng)s",
         "address_string": "田心路 12 号", "description": "%(description)s"}
-client = Client()
+from urllib.parse import urlencode
+class FormClient(Client):  # urlencoded like the load test's wrk, not the test client's multipart
+    def post(self, path, data=None, **extra):
+        return super().post(path, urlencode(data or {}), content_type="application/x-www-form-urlencoded", **extra)
+client = FormClient()
 for _ in range(20):  # warm caches (content types, translations, url resolvers)
     assert client.post("/open311/v2/requests.json", data).status_code == 200
 with CaptureQueriesContext(connection) as queries:
@@ -186,16 +180,11 @@ print("breakdown (wall time per call, no profiler):")
 clock("whole Open311 POST (test client)", lambda: client.post("/open311/v2/requests.json", data))
 clock("bare INSERT view (test client)", lambda: client.post("/bench/insert/", {"description": "x"}))
 clock("case_report (lat/long)", reported)
-clock("  place_nearest (lat/long -> community)", lambda: cs.place_nearest(lat=lat, lng=lng))
-clock("  _place_context (ancestors)", lambda: cs._place_context(case.place))
-clock("  _next_number (counter UPDATE + SELECT)", numbered)
-clock("  _community_staff (who to notify)", lambda: cs._community_staff(case))
+clock("  place_nearest (memo: lat/long -> community)", lambda: cs.place_nearest(lat=lat, lng=lng))
+clock("  _place_context (memo: ancestors)", lambda: cs._place_context(case.place))
+clock("  _next_number (one upsert)", numbered)
+clock("  _community_staff (memo: who to notify)", lambda: cs._community_staff(case))
 clock("api_key_authenticate", lambda: api_key_authenticate(raw="demo-open311-key"))
-import bench.bare.whatif  # noqa: E402,F401 (patches the three changes in)
-print("with bench/bare/whatif.py patched in:")
-clock("whole Open311 POST (test client)", lambda: client.post("/open311/v2/requests.json", data))
-clock("case_report (lat/long)", reported)
-clock("  place_nearest, one query", lambda: cs.place_nearest(lat=lat, lng=lng))
 """
 
 
@@ -211,9 +200,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="measured seconds per run (default 10)")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N intake requests in-process instead")
-    parser.add_argument(
-        "--what-if", action="store_true", help="also measure intake with the changes of bench/bare/whatif.py patched in"
-    )
     args = parser.parse_args()
     if args.profile:
         profile(args.profile)
@@ -223,11 +209,11 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load average {load} before the run")
     if args.only != "postgresql":
         with sqlite_database() as db:
-            run(db, args.seconds, what_if=args.what_if)
+            run(db, args.seconds)
     if args.only != "sqlite":
         if postgres_available():
             with postgres_database(PG_NAME) as db:
-                run(db, args.seconds, what_if=args.what_if)
+                run(db, args.seconds)
         else:
             print("\n(PostgreSQL not reachable: skipped)")
 
