@@ -298,11 +298,17 @@ class Vote(models.Model):
     # candidate's rows for every vote of a crowd (a hot spot), and dirty the voter's row with one.
     # The vote path checks the round and candidate against the round's settings and takes the
     # voter from a signed token; Django's PROTECT keeps all three from being deleted.
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="votes", db_constraint=False)
-    candidate = models.ForeignKey(
-        RoundCandidate, on_delete=models.PROTECT, related_name="vote_rows", db_constraint=False
+    # No index of their own either: every read goes by round, through the unique constraints'
+    # indexes (round first), and each index is one more write on every vote.
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="votes", db_constraint=False, db_index=False
     )
-    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="votes", db_constraint=False)
+    candidate = models.ForeignKey(
+        RoundCandidate, on_delete=models.PROTECT, related_name="vote_rows", db_constraint=False, db_index=False
+    )
+    voter = models.ForeignKey(
+        Voter, on_delete=models.PROTECT, related_name="votes", db_constraint=False, db_index=False
+    )
     day = models.DateField()
     # This vote's number among the voter's votes for this candidate this day, and among all their
     # votes this day; with the limits copied from the round, CHECKed below.
@@ -313,7 +319,9 @@ class Vote(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     device_hash = models.CharField(max_length=64, blank=True)
-    quarantine = models.ForeignKey(Quarantine, null=True, blank=True, on_delete=models.SET_NULL, related_name="votes")
+    quarantine = models.ForeignKey(
+        Quarantine, null=True, blank=True, on_delete=models.SET_NULL, related_name="votes", db_index=False
+    )
 
     class Meta:
         verbose_name = _("点赞记录")
@@ -333,8 +341,11 @@ class Vote(models.Model):
                 name="vote_limits_bounded",
             ),
         ]
-        # Reads by round use the unique constraints' indexes (round first); every extra index would
-        # be one more write per vote.
+        # Reads by round use the unique constraints' indexes (round first). The quarantined few are
+        # found through a partial index, which a new (unquarantined) vote does not write to.
+        indexes = [
+            models.Index(fields=["quarantine"], condition=models.Q(quarantine__isnull=False), name="vote_quarantined")
+        ]
 
     def __str__(self) -> str:
         return f"{self.voter_id} → {self.candidate_id} {self.day}"
