@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台")
 
     def ready(self) -> None:
-        from gongjian.core import policies  # noqa: F401
+        from gongjian.core import checks, policies  # noqa: F401
