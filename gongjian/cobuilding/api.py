@@ -641,6 +641,47 @@ class RankingQuery(Schema):
     kind: str | None = Field(None, max_length=24)
 
 
+Weight = Annotated[Decimal, Field(strict=False, ge=0, le=1000, max_digits=6, decimal_places=2)]
+
+
+class WeightsIn(Input):
+    """New weights by part key (see GET); parts not sent keep their weight."""
+
+    weights: dict[Annotated[str, Field(max_length=50)], Weight] = Field(max_length=50)
+
+
+def _weights_out(campaign: Campaign) -> list[WeightOut]:
+    return [
+        WeightOut(key=p.key, title=p.title, formula=p.formula, weight=p.weight)
+        for p in sel.score_weights(campaign=campaign)
+    ]
+
+
+@router.get(
+    "/campaigns/{campaign_id}/weights", response={200: list[WeightOut]} | errors(401, 404, 422), summary="评分权重"
+)
+def weights_get_api(request: HttpRequest, campaign_id: Id) -> list[WeightOut]:
+    """Each scorecard part with its formula and the weight set for the campaign (or its default)."""
+    campaign = _campaign(request, campaign_id)
+    assert campaign is not None
+    return _weights_out(campaign)
+
+
+@router.put(
+    "/campaigns/{campaign_id}/weights",
+    response={200: list[WeightOut]} | errors(400, 401, 403, 404, 422),
+    summary="设置评分权重（市文明办）",
+)
+def weights_set_api(request: HttpRequest, campaign_id: Id, payload: WeightsIn) -> list[WeightOut]:
+    """The city office sets part weights (0–1000, two decimals); every change is audited."""
+    campaign = _campaign(request, campaign_id)
+    assert campaign is not None
+    if not sel.weights_settable(user=request.user):
+        raise PermissionDenied
+    svc.score_weights_set(campaign=campaign, weights=dict(payload.weights), actor=request.user)
+    return _weights_out(campaign)
+
+
 @router.get("/ranking", response={200: RankingOut} | errors(401, 404, 422), summary="共建工作红黑榜")
 def ranking_api(request: HttpRequest, query: Query[RankingQuery]) -> RankingOut:
     """Every unit of the campaign with its score, part by part; weights and formulas included."""

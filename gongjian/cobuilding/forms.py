@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.cases.models import Case
@@ -25,6 +26,22 @@ PHOTO_ACCEPT = {"accept": "image/jpeg,image/png,image/webp"}
 
 def _pairing_label(p: Any) -> str:
     return f"{p.campaign.year} · {p.unit.display_name} → {p.community.name}"
+
+
+def _decimal_messages(form: forms.BaseForm, names: tuple[str, ...], what: Any) -> None:
+    """The same plain messages for money-like fields as the services give (the field's label is
+    shown before each): a number, not negative, at most two decimals."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].error_messages.update(
+                {
+                    "invalid": _("%(what)s应为数字。") % {"what": what},
+                    "min_value": _("%(what)s不能为负数。") % {"what": what},
+                    "max_decimal_places": _("%(what)s最多保留两位小数。") % {"what": what},
+                    "max_digits": _("%(what)s位数过多。") % {"what": what},
+                    "max_whole_digits": _("%(what)s位数过多。") % {"what": what},
+                }
+            )
 
 
 class PhotoField(forms.FileField):
@@ -67,6 +84,7 @@ class PlanItemForm(forms.ModelForm):
         if progress_only:
             for name in ["area", "title", "target", "budget", "due_on", "responsible"]:
                 del self.fields[name]
+        _decimal_messages(self, ("budget",), _("金额"))
 
 
 class ReturnForm(forms.Form):
@@ -90,8 +108,9 @@ class _PairingScopedForm(forms.ModelForm):
         field.label_from_instance = _pairing_label
         if self.instance.pk:
             del self.fields["pairing"]
-        elif pairings.count() == 1:
-            self.initial.setdefault("pairing", pairings.first().pk)
+        elif (newest := pairings.first()) is not None:
+            # The pairing of the newest campaign (the list is ordered newest first) is the usual one.
+            self.initial.setdefault("pairing", newest.pk)
         ids = [self.instance.pairing_id] if self.instance.pk else list(pairings.values_list("pk", flat=True))
         if "plan_item" in self.fields:
             item: Any = self.fields["plan_item"]
@@ -134,6 +153,13 @@ class ContributionForm(_PairingScopedForm):
         widgets = {"made_on": DateInput()}
         help_texts = {"amount": _("单位：元，最多两位小数"), "plan_item": _("方案事项、共建项目和诉求至少选一项")}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _decimal_messages(self, ("amount",), _("金额"))
+        _decimal_messages(self, ("quantity",), _("数量"))
+        if not self.instance.pk:
+            self.initial.setdefault("made_on", timezone.localdate())
+
 
 class ProjectForm(_PairingScopedForm):
     class Meta:
@@ -155,6 +181,10 @@ class ProjectForm(_PairingScopedForm):
             "completed_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _decimal_messages(self, ("budget", "spent"), _("金额"))
 
 
 class ProjectPhotoForm(forms.Form):
@@ -211,6 +241,7 @@ class WeightsForm(forms.Form):
                 initial=p.weight,
                 help_text=p.formula,
             )
+        _decimal_messages(self, tuple(self.fields), _("分值"))
 
 
 class ProjectStatusFilter(forms.Form):

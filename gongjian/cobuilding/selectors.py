@@ -195,7 +195,7 @@ def contribution_list(
     kind: str = "",
 ) -> QuerySet[Contribution]:
     qs = policy.restrict(Contribution.objects.all(), user, policy.VIEW).select_related(
-        "pairing__campaign", "pairing__unit", "pairing__community", "plan_item", "project"
+        "pairing__campaign", "pairing__unit", "pairing__community", "plan_item", "project", "case"
     )
     if campaign is not None:
         qs = qs.filter(pairing__campaign=campaign)
@@ -373,6 +373,45 @@ def score_weights(*, campaign: Campaign) -> list[WeightedPart]:
         )
         for p in scorecard.parts()
     ]
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    at: Any
+    actor: str
+    changes: list[tuple[str, str, str]]  # part title, old, new
+
+
+def weight_changes(*, user: Any, campaign: Campaign, limit: int = 10) -> list[WeightChange]:
+    """The latest weight changes of the campaign from the audit trail (for those who may read it)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from gongjian.core.selectors import audit_search
+
+    titles = {p.key: str(p.title) for p in scorecard.parts()}
+    entries = audit_search(
+        user=user,
+        content_type_id=ContentType.objects.get_for_model(Campaign).pk,
+        object_id=str(campaign.pk),
+        action="event",
+    ).filter(event="cobuilding.weights_set")
+    return [
+        WeightChange(
+            at=e.timestamp,
+            actor=e.actor_repr or "—",
+            changes=[
+                (titles.get(k, k), str(v[0]), str(v[1]))
+                for k, v in e.changes.items()
+                if isinstance(v, list) and len(v) == 2
+            ],
+        )
+        for e in entries.order_by("-id")[:limit]
+    ]
+
+
+def weights_settable(*, user: Any) -> bool:
+    """Whether the user may set score weights (asked of the policy, as the page and the API do)."""
+    return not policy.restrict(ScoreWeight.objects.all(), user, policy.CHANGE).query.is_empty()
 
 
 def ranking(

@@ -67,18 +67,21 @@ def _only(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
         raise ValidationError({k: _("该字段不可修改。") for k in sorted(unknown)})
 
 
-def _check_money(field: str, value: Any) -> None:
+def _check_money(field: str, value: Any, *, what: str | None = None) -> None:
+    """A decimal that is a number, finite, not negative and has at most two decimals; ``what``
+    names the quantity in the message (the amount in yuan unless told)."""
     if value is None:
         return
+    noun = what or _("金额")
     if not isinstance(value, Decimal):
-        raise ValidationError({field: _("金额应为数字。")})
+        raise ValidationError({field: _("%(what)s应为数字。") % {"what": noun}})
     if not value.is_finite():
-        raise ValidationError({field: _("金额应为有限的数字。")})
+        raise ValidationError({field: _("%(what)s应为有限的数字。") % {"what": noun}})
     if value < 0:
-        raise ValidationError({field: _("金额不能为负数。")})
+        raise ValidationError({field: _("%(what)s不能为负数。") % {"what": noun}})
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise ValidationError({field: _("金额最多保留两位小数。")})
+        raise ValidationError({field: _("%(what)s最多保留两位小数。") % {"what": noun}})
 
 
 def _in_campaign(field: str, day: datetime.date | None, campaign: Campaign) -> None:
@@ -475,7 +478,7 @@ def project_photo_delete(*, photo: ProjectPhoto) -> None:
 def _check_contribution(entry: Contribution) -> None:
     pairing = entry.pairing
     _check_money("amount", entry.amount)
-    _check_money("quantity", entry.quantity)
+    _check_money("quantity", entry.quantity, what=_("数量"))
     if entry.kind not in ContributionKind.values:
         raise ValidationError({"kind": _("请选择资金、人力或物资。")})
     _in_campaign("made_on", entry.made_on, pairing.campaign)
@@ -561,21 +564,31 @@ def commendation_delete(*, item: Commendation) -> None:
 
 
 @transaction.atomic
-def score_weights_set(*, campaign: Campaign, weights: dict[str, Decimal]) -> list[ScoreWeight]:
-    """Set the campaign's weight of each named scorecard part (0–1000, two decimals at most)."""
-    known = {p.key for p in scorecard.parts()}
+def score_weights_set(*, campaign: Campaign, weights: dict[str, Decimal], actor: Any) -> list[ScoreWeight]:
+    """The city office sets the campaign's weight of each named scorecard part (0–1000, two
+    decimals at most). Each changed weight is in the audit trail, row by row and as one
+    ``cobuilding.weights_set`` event listing old and new values; a bad value changes nothing."""
+    if actor is not SYSTEM and not policy.is_city_admin(actor):
+        raise PermissionDenied
+    known = {p.key: p for p in scorecard.parts()}
     for key, value in weights.items():
         if key not in known:
             raise ValidationError({key: _("没有这个评分项。")})
-        _check_money(key, value)
+        _check_money(key, value, what=_("分值"))
         if value > 1000:
             raise ValidationError({key: _("分值不能超过 1000。")})
     existing = {w.part: w for w in ScoreWeight.objects.select_for_update().filter(campaign=campaign)}
     saved = []
+    changed: dict[str, list[str]] = {}
     for key, value in weights.items():
         row = existing.get(key) or ScoreWeight(campaign=campaign, part=key)
+        before = row.weight if row.pk is not None else Decimal(known[key].default_weight)
         if row.pk is None or row.weight != value:
             row.weight = value
             row.save()
+        if before != value:
+            changed[key] = [f"{before:.2f}", f"{value:.2f}"]
         saved.append(row)
+    if changed:
+        audit.record_event("cobuilding.weights_set", instance=campaign, details={"campaign": campaign.year, **changed})
     return saved

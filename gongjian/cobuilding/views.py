@@ -39,7 +39,6 @@ from gongjian.cobuilding.models import (
     PlanStatus,
     Project,
     ProjectPhoto,
-    ScoreWeight,
 )
 from gongjian.core import policy
 from gongjian.core.exports import xlsx_response
@@ -49,6 +48,7 @@ from gongjian.pairings.selectors import campaign_current, visit_list
 from gongjian.places.models import Place, PlaceKind
 
 RANKING_PAGE_SIZE = 120
+TOP_N = 10  # the red list is the top ten, the black list the bottom ten
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -438,13 +438,15 @@ def project_photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def commendation_index(request: HttpRequest) -> HttpResponse:
     form, campaign = _campaign(request)
+    deletable = set(sel.commendable_pairings(user=request.user).values_list("pk", flat=True))
     return render(
         request,
         "cobuilding/commendation_list.html",
         {
             "form": form,
             "items": sel.commendation_list(user=request.user, campaign=campaign),
-            "can_record": sel.commendable_pairings(user=request.user).exists(),
+            "can_record": bool(deletable),
+            "deletable": deletable,
             "nav": "cobuilding",
         },
     )
@@ -504,7 +506,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     if campaign is None:
         raise Http404
     board = sel.ranking(campaign=campaign, **filters)
-    top_n = 10
+    top_n = TOP_N
     # Every unit is ranked; the full table is shown a page at a time (the xlsx has all rows).
     page = Paginator(board.rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -517,11 +519,16 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
             "red": board.rows[:top_n],
             "black": list(reversed(board.rows[-top_n:])) if len(board.rows) > top_n else [],
             "page_obj": page,
-            "can_weigh": policy.is_city_admin(request.user),
+            "can_weigh": sel.weights_settable(user=request.user),
             "query": request.GET.urlencode(),
             "nav": "ranking",
         },
     )
+
+
+def _weight_text(weight: Any) -> str:
+    """40.00 → "40", 12.50 → "12.5": a weight as the formula shows it."""
+    return format(weight.normalize(), "f") if weight else "0"
 
 
 def ranking_export(request: HttpRequest) -> HttpResponse:
@@ -529,12 +536,19 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     if campaign is None:
         raise Http404
     board = sel.ranking(campaign=campaign, **filters)
-    headers = [_("名次"), _("单位"), _("单位类别"), _("联点社区"), _("区"), _("总分")]
-    headers += [f"{p.title}（{p.weight}）" for p in board.parts]
+    headers = [_("名次"), _("单位"), _("单位类别"), _("联点社区"), _("区"), _("总分"), _("榜单")]
+    headers += [f"{p.title}（{_weight_text(p.weight)}）" for p in board.parts]
+    n = len(board.rows)
+
+    def board_of(index: int) -> str:
+        if index < TOP_N:
+            return _("红榜")
+        return _("黑榜") if n > TOP_N and index >= n - TOP_N else ""
+
     rows = (
-        [r.rank, r.unit_name, r.unit_kind_label, r.community_name, r.district_name, float(r.total)]
+        [r.rank, r.unit_name, r.unit_kind_label, r.community_name, r.district_name, float(r.total), board_of(i)]
         + [float(p.points) for p in r.parts]
-        for r in board.rows
+        for i, r in enumerate(board.rows)
     )
     return xlsx_response(
         filename=f"ranking-{campaign.year}.xlsx",
@@ -547,19 +561,27 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
 def weights_page(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     """The city office sets each part's weight for a campaign (audited)."""
     campaign = get_object_or_404(Campaign, pk=campaign_pk)
-    if policy.restrict(ScoreWeight.objects.all(), request.user, policy.CHANGE).query.is_empty():
+    if not sel.weights_settable(user=request.user):
         raise PermissionDenied
     parts = sel.score_weights(campaign=campaign)
     form = WeightsForm(request.POST or None, parts=parts)
     if request.method == "POST" and form.is_valid():
-        saved = submit(form, lambda: svc.score_weights_set(campaign=campaign, weights=dict(form.cleaned_data)))
+        saved = submit(
+            form, lambda: svc.score_weights_set(campaign=campaign, weights=dict(form.cleaned_data), actor=request.user)
+        )
         if saved is not None:
             messages.success(request, _("权重已保存，排名已按新权重计算。"))
             return redirect(reverse("cobuilding:ranking") + f"?campaign={campaign.pk}")
     return render(
         request,
         "cobuilding/weights.html",
-        {"form": form, "campaign": campaign, "parts": parts, "nav": "ranking"},
+        {
+            "form": form,
+            "campaign": campaign,
+            "parts": parts,
+            "changes": sel.weight_changes(user=request.user, campaign=campaign),
+            "nav": "ranking",
+        },
     )
 
 

@@ -137,6 +137,11 @@ def test_it_shows_the_community_page_on_a_phone(browser: Browser, live_server, s
     expect(page.get_by_text("北岭社区下水管道改造").first).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the community page is {overflow}px wider than a 390px phone"
+    # the four figures sit two by two, each inside the screen
+    boxes = page.get_by_test_id("community-figures").first.locator(":scope > div")
+    rects = boxes.evaluate_all("els => els.map(e => { const r = e.getBoundingClientRect(); return [r.top, r.right]; })")
+    assert len(rects) == 4 and rects[0][0] == rects[1][0] and rects[2][0] > rects[0][0]
+    assert max(right for _top, right in rects) <= 390
     shot(page, "phone-community")
     page.goto(f"{live_server.url}/cobuilding/ranking/?campaign={y2023}")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

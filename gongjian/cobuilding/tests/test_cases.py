@@ -82,3 +82,17 @@ def test_it_shows_resolved_cases_on_the_community_page(client, world, cases, bei
     page = client.get(reverse("cobuilding:community", args=[world["beiling"].pk])).content.decode()
     assert cases["beiling"].number in page
     assert "湘华社区下水道堵了" not in page
+
+
+def test_it_shows_the_case_a_ledger_entry_is_for(client, world, cases, chengfa_liaison) -> None:
+    contribution_create(
+        pairing=world["chengfa_pairing"],
+        actor=chengfa_liaison,
+        kind="money",
+        made_on=datetime.date(2023, 9, 18),
+        amount=Decimal("3200"),
+        case=cases["beiling"],
+    )
+    client.force_login(chengfa_liaison)
+    page = client.get(reverse("cobuilding:ledger-list")).content.decode()
+    assert f"诉求 {cases['beiling'].number}" in page and "3,200.00" in page

@@ -25,6 +25,7 @@ READS = [
     ("/api/cobuilding/projects", None),
     ("/api/cobuilding/commendations", None),
     ("/api/cobuilding/ranking", None),
+    ("/api/cobuilding/campaigns/{campaign_id}/weights", "campaign"),
 ]
 WRITES = [
     ("/api/cobuilding/contributions", "POST", None),
@@ -46,7 +47,7 @@ def test_it_answers_as_its_schema_says(
         request=RequestFactory().post("/api/auth/token"), username=chengfa_liaison.username, password=PASSWORD
     )
     liaison_headers = {"Authorization": f"Bearer {raw}"}
-    objects = {"plan": plan, "item": sewer_item}
+    objects = {"plan": plan, "item": sewer_item, "campaign": world["campaign"]}
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app)
 
     def params(operation: Any, target: str | None) -> dict[str, Any] | None:
@@ -72,3 +73,8 @@ def test_it_answers_as_its_schema_says(
         # The unit's liaison writes its plan and ledger.
         _run(operation, liaison_headers, path_parameters=params(operation, target), prepare=real_refs)
         _run(operation, liaison_headers, GenerationMode.NEGATIVE, path_parameters=params(operation, target))
+    # The city office sets the weights (the liaison is refused with a documented 403).
+    operation = schema["/api/cobuilding/campaigns/{campaign_id}/weights"]["PUT"]
+    for headers in (admin_headers, liaison_headers):
+        _run(operation, headers, path_parameters=params(operation, "campaign"))
+    _run(operation, admin_headers, GenerationMode.NEGATIVE, path_parameters=params(operation, "campaign"))

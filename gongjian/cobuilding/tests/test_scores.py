@@ -1,4 +1,5 @@
 import datetime
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 from gongjian.cobuilding.models import ItemStatus, Plan, PlanItem, ScoreWeight, WorkArea
 from gongjian.cobuilding.selectors import ranking
 from gongjian.cobuilding.services import (
+    SYSTEM,
     commendation_create,
     contribution_create,
     plan_agree,
@@ -37,6 +39,7 @@ def _only_our_parts(campaign: Any) -> None:
     score_weights_set(
         campaign=campaign,
         weights={p.key: Decimal(0) for p in scorecard.parts() if not p.key.startswith("cobuilding.")},
+        actor=SYSTEM,
     )
 
 
@@ -115,9 +118,9 @@ def test_it_ranks_with_the_weights_the_city_admin_sets(client, scored, city_admi
     ).get()
     assert entry.actor == city_admin and Decimal(entry.changes["weight"][1]) == 40
     with pytest.raises(ValidationError):
-        score_weights_set(campaign=campaign, weights={"cobuilding.visits": Decimal("-1")})
+        score_weights_set(campaign=campaign, weights={"cobuilding.visits": Decimal("-1")}, actor=city_admin)
     with pytest.raises(ValidationError):
-        score_weights_set(campaign=campaign, weights={"no.such.part": Decimal("1")})
+        score_weights_set(campaign=campaign, weights={"no.such.part": Decimal("1")}, actor=city_admin)
 
 
 def test_it_shows_the_ranking_with_formula_and_exports_it(client, scored, gongdian_liaison) -> None:
@@ -129,10 +132,26 @@ def test_it_shows_the_ranking_with_formula_and_exports_it(client, scored, gongdi
     ).content.decode()
     assert "2 / 2 项按期完成" not in card and "1 / 2 项按期完成" in card and "53.75" in card
     response = client.get(reverse("cobuilding:ranking-export"))
-    sheet = load_workbook(response.content and __import__("io").BytesIO(response.content)).active
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="ranking-2023.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "2023 红黑榜"
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:6] == ("名次", "单位", "单位类别", "联点社区", "区", "总分")
-    assert rows[1][:6] == (1, "株洲市城市发展集团有限公司", "国有企业", "北岭社区", "石峰区", 53.75)
+    assert len(rows) == 3  # the header and both units
+    header = rows[0]
+    assert header[:7] == ("名次", "单位", "单位类别", "联点社区", "区", "总分", "榜单")
+    parts = dict(zip(header[7:], rows[1][7:], strict=True))
+    assert parts["走访报到（20）"] == 10 and parts["资金与人力投入（15）"] == 11.25
+    assert parts["方案事项按期完成（15）"] == 7.5 and parts["社区表扬（5）"] == 5
+    assert rows[1][:7] == (1, "株洲市城市发展集团有限公司", "国有企业", "北岭社区", "石峰区", 53.75, "红榜")
+    assert rows[2][:7] == (2, "国网株洲供电公司", "中央、省驻株单位", "湘华社区", "荷塘区", 14.38, "红榜")
+    # each row's parts add up to its total
+    for row in rows[1:]:
+        assert round(sum(row[7:]), 2) == row[5]
+    # the export follows the page's filters
+    only = client.get(reverse("cobuilding:ranking-export"), {"district": scored["hetang"].pk})
+    rows = list(load_workbook(io.BytesIO(only.content)).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["国网株洲供电公司"]
 
 
 def test_it_filters_the_ranking_by_district_and_kind(client, scored, city_admin) -> None:
@@ -188,3 +207,18 @@ def test_it_ranks_with_as_many_queries_for_3_units_as_for_30(client, world, city
     assert len(ranking(campaign=world["campaign"]).rows) == 30
     assert _count(client, url) == small
     assert _count(client, reverse("cobuilding:ranking-export")) == _count(client, reverse("cobuilding:ranking-export"))
+    sheet = load_workbook(io.BytesIO(client.get(reverse("cobuilding:ranking-export")).content)).active
+    boards = [row[6] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert boards == ["红榜"] * 10 + [None] * 10 + ["黑榜"] * 10
+
+
+def test_it_gives_the_same_hand_computed_scores_over_the_api(client, scored, resident) -> None:
+    client.force_login(resident)
+    board = client.get("/api/cobuilding/ranking", {"campaign": scored["campaign"].pk}).json()
+    chengfa, gongdian = board["rows"]
+    assert (chengfa["rank"], chengfa["unit_name"], chengfa["total"]) == (1, "株洲市城市发展集团有限公司", "53.75")
+    parts = {p["key"]: (p["weight"], p["ratio"], p["points"], p["detail"]) for p in chengfa["parts"]}
+    assert parts["cobuilding.visits"] == ("20", 0.5, "10.00", "2 次（满分 4 次）")
+    assert parts["cobuilding.items_on_time"] == ("15", 0.5, "7.50", "1 / 2 项按期完成")
+    assert parts["cobuilding.contributions"] == ("15", 0.75, "11.25", "200,000.00 元，30 人次")
+    assert gongdian["total"] == "14.38" and Decimal(board["full_marks"]) == 75
