@@ -260,6 +260,8 @@ VOLUNTEER_STAR_HOURS = env.list("VOLUNTEER_STAR_HOURS", cast=int, default=[100, 
 VOLUNTEER_QR_STEP_SECONDS = env.int("VOLUNTEER_QR_STEP_SECONDS", default=60)
 # Reminders to party members who have not yet served go out in the month's last this many days.
 VOLUNTEER_REMIND_LAST_DAYS = env.int("VOLUNTEER_REMIND_LAST_DAYS", default=7)
+# Month-end reminders: the command sends each month's once, so running it hourly is safe.
+PERIODIC_COMMANDS.append(("volunteers_remind", 3600))
 
 # ---- rolemodels (issue 6) ----
 # Phones are stored only as HMAC-SHA256 with this key; voter tokens are signed with SECRET_KEY.

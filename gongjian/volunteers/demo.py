@@ -3,8 +3,9 @@
 Every unit's in-service party members (several for the seed's units, a few for the others), each
 unit's 文明实践微服务 morning in its paired community in May 2023, community activities in the
 seed's communities, and hours approved by the organisers, so that May's compliance is neither 0 %
-nor 100 %. Volunteers and activities go through the services; the many attendance rows of a whole
-month are written in bulk (with their audit entries) to keep the step to a few seconds."""
+nor 100 %; and three activities around the day of loading, so that the public list has something to
+sign up for and a QR code to scan. Volunteers and activities go through the services; the many
+attendance rows of a whole month are written in bulk (with their audit entries) to keep the step to a few seconds."""
 
 import datetime
 import random
@@ -12,6 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import Model
+from django.utils import timezone
 
 from gongjian.accounts.services import user_create
 from gongjian.core import audit
@@ -19,6 +21,7 @@ from gongjian.demo import data
 from gongjian.demo.loader import DemoContext
 from gongjian.places.models import Place
 from gongjian.units.models import Unit
+from gongjian.volunteers import checkin
 from gongjian.volunteers.models import Activity, ActivityKind, ServiceRecord, Signup, Volunteer
 from gongjian.volunteers.protect import id_number_with_check
 from gongjian.volunteers.selectors import hour_rule_current
@@ -26,6 +29,8 @@ from gongjian.volunteers.services import (
     activity_create,
     compute_hours,
     record_entry_add,
+    scan,
+    signup_create,
     team_create,
     volunteer_create,
 )
@@ -247,10 +252,84 @@ def load(ctx: DemoContext) -> None:
         actor=None,
     )
 
+    upcoming = _upcoming(ctx, chengfa=chengfa, beiling=beiling, members=members, residents=residents)
+
     volunteers = Volunteer.objects.count()
     hours = sum((r.hours for r in unique_records if r.status == ServiceRecord.Status.APPROVED), Decimal("0"))
     ctx.summary.extra["volunteers"] = (
         f"{volunteers} volunteers ({party_total} in-service party members), {teams} teams, {activities} activities "
         f"in May 2023, {len(unique_records)} service records ({hours} approved hours); May compliance "
-        f"{served}/{party_total} ({served * 100 // max(party_total, 1)} %)"
+        f"{served}/{party_total} ({served * 100 // max(party_total, 1)} %); {upcoming} activities open for sign-up now"
     )
+
+
+def _upcoming(
+    ctx: DemoContext,
+    *,
+    chengfa: Unit,
+    beiling: Place,
+    members: dict[str, list[Volunteer]],
+    residents: dict[int, list[Volunteer]],
+) -> int:
+    """Activities around the day the demo is loaded, so the public list is never empty: one under
+    way now (its QR code can be scanned; three of 市城发集团's members already checked in), one a
+    few days ahead with places, and one already full with a waitlist. The May 2023 month above
+    stays the reference month of the figures and tests."""
+    now = timezone.now()
+    local = timezone.localtime(now)
+    # 08:00 today (or yesterday, before 08:30) to 18:00 two days on: under way for a day and a half at least.
+    start_now = local.replace(hour=8, minute=0, second=0, microsecond=0)
+    if local < start_now + datetime.timedelta(minutes=30):
+        start_now -= datetime.timedelta(days=1)
+    ahead = (local + datetime.timedelta(days=4)).replace(hour=9, minute=0, second=0, microsecond=0)
+    organiser = ctx.users.get("wenmingban")
+    under_way = activity_create(
+        actor=organiser,
+        title=f"{beiling.name}创文攻坚周文明劝导值守",
+        kind=ActivityKind.CIVIC_GUIDANCE,
+        organiser_unit=chengfa,
+        community=beiling,
+        address=f"{beiling.name}党群服务中心门口",
+        starts_at=start_now,
+        ends_at=start_now + datetime.timedelta(days=2, hours=10),
+        capacity=30,
+        description="连续值守：劝导电动车规范停放、清理小广告。到场后扫描现场二维码签到，离开时再扫码签退。",
+    )
+    for volunteer in members["市城发集团"][1:4]:
+        scan(
+            activity=under_way,
+            volunteer=volunteer,
+            token=checkin.token_for(under_way.pk, now),
+            actor=None,
+            now=now,
+        )
+    xianghua = ctx.places.get("湘华社区", beiling)
+    open_places = activity_create(
+        actor=organiser,
+        title=f"{xianghua.name}楼道杂物清理",
+        kind=ActivityKind.CLEAN_UP,
+        organiser_community=xianghua,
+        community=xianghua,
+        address=f"{xianghua.name}居委会",
+        starts_at=ahead,
+        ends_at=ahead + datetime.timedelta(hours=2, minutes=30),
+        capacity=12,
+        description="清理楼道堆放的杂物，张贴消防安全提示。请穿方便劳动的衣服。",
+    )
+    for volunteer in residents.get(xianghua.pk, [])[:4]:
+        signup_create(activity=open_places, volunteer=volunteer, actor=None, now=now)
+    full = activity_create(
+        actor=organiser,
+        title=f"{beiling.name}关爱独居老人上门服务",
+        kind=ActivityKind.CARE,
+        organiser_community=beiling,
+        community=beiling,
+        address=f"{beiling.name}居委会",
+        starts_at=ahead + datetime.timedelta(days=1, hours=5),
+        ends_at=ahead + datetime.timedelta(days=1, hours=7),
+        capacity=3,
+        description="两人一组上门看望独居老人，检查用电用气安全。",
+    )
+    for volunteer in residents.get(beiling.pk, [])[:5]:  # three places, then two on the waitlist
+        signup_create(activity=full, volunteer=volunteer, actor=None, now=now)
+    return 3

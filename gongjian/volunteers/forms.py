@@ -97,6 +97,15 @@ class AttendanceForm(forms.Form):
     checked_out_at = forms.DateTimeField(label=_("签退时间"), widget=DateTimeInput(), required=False)
 
 
+class TeamMemberForm(forms.Form):
+    phone = forms.CharField(label=_("志愿者手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    as_leader = forms.BooleanField(label=_("设为队长"), required=False)
+
+
+class CheckOutForm(forms.Form):
+    checked_out_at = forms.DateTimeField(label=_("签退时间"), widget=DateTimeInput())
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(label=_("不予认定的理由"), max_length=200)
 
@@ -143,13 +152,23 @@ class EntryForm(forms.ModelForm):
 class MonthForm(forms.Form):
     month = forms.CharField(label=_("月份"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
 
+    def clean_month(self) -> datetime.date | None:
+        value = str(self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        year, _dash, month = value.partition("-")
+        if not (len(year) == 4 and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+            raise forms.ValidationError(_("请按“年-月”填写月份，例如 2023-05。"))
+        if not 2000 <= int(year) <= 2100:
+            raise forms.ValidationError(_("月份超出范围。"))
+        return datetime.date(int(year), int(month), 1)
+
     def month_value(self, default: datetime.date) -> datetime.date:
+        """The month asked for; ``default`` when none was given or it was not a month (the form then
+        carries the error, for the page to show)."""
         if self.is_valid() and self.cleaned_data["month"]:
-            try:
-                year, month = str(self.cleaned_data["month"]).split("-")[:2]
-                return datetime.date(int(year), int(month), 1)
-            except ValueError:
-                return default
+            month: datetime.date = self.cleaned_data["month"]
+            return month
         return default
 
 

@@ -46,6 +46,14 @@ def star_level(hours: Decimal | float | int) -> int:
     return sum(1 for threshold in settings.VOLUNTEER_STAR_HOURS if Decimal(hours) >= Decimal(threshold))
 
 
+def star_next(hours: Decimal) -> tuple[int, Decimal] | None:
+    """The next star level and the approved hours still needed for it; None at five stars."""
+    for level, threshold in enumerate(settings.VOLUNTEER_STAR_HOURS, start=1):
+        if Decimal(hours) < Decimal(threshold):
+            return level, (Decimal(threshold) - Decimal(hours)).quantize(Decimal("0.01"))
+    return None
+
+
 def approved_hours(*, volunteer: Volunteer) -> Decimal:
     total = ServiceRecord.objects.filter(volunteer=volunteer, status__in=COUNTED).aggregate(h=Sum("hours"))["h"]
     return Decimal(total or 0).quantize(Decimal("0.01"))
@@ -131,6 +139,19 @@ def pending_records(*, user: Any) -> QuerySet[ServiceRecord]:
     )
 
 
+def stale_open_records(*, user: Any, now: datetime.datetime) -> QuerySet[ServiceRecord]:
+    """Check-ins of this organiser's activities never checked out and now past the check-out
+    window: the volunteer can no longer close them, and until the organiser enters the check-out
+    time or declines them they block that volunteer's next check-in."""
+    grace = datetime.timedelta(minutes=hour_rule_current().checkout_grace_minutes)
+    return (
+        policy.restrict(ServiceRecord.objects.all(), user, ORGANISE)
+        .filter(status=ServiceRecord.Status.OPEN, checked_out_at__isnull=True, activity__ends_at__lt=now - grace)
+        .select_related("volunteer", "activity")
+        .order_by("checked_in_at", "id")
+    )
+
+
 def record_entries(*, volunteer: Volunteer) -> dict[str, list[RecordEntry]]:
     out: dict[str, list[RecordEntry]] = {k: [] for k in RecordEntry.Kind.values}
     for entry in volunteer.entries.all():
@@ -160,14 +181,17 @@ def statement_records(
     )
 
 
-def hours_by_month(*, as_of: datetime.date, months: int = 12) -> list[tuple[datetime.date, Decimal]]:
-    """Approved hours per calendar month, the last ``months`` months up to ``as_of``, zeros included."""
+def hours_by_month(*, as_of: datetime.date, months: int = 12, user: Any = None) -> list[tuple[datetime.date, Decimal]]:
+    """Approved hours per calendar month, the last ``months`` months up to ``as_of``, zeros included:
+    of the whole city, or, with ``user``, of the records that user may see (a liaison's own members
+    and the activities their unit organised)."""
     first = month_start(as_of)
     for _i in range(months - 1):
         first = month_start(first - datetime.timedelta(days=1))
     start, end = _day_bounds(first, as_of)
+    records = ServiceRecord.objects.all() if user is None else policy.restrict(ServiceRecord.objects.all(), user)
     rows = (
-        ServiceRecord.objects.filter(status__in=COUNTED, checked_in_at__gte=start, checked_in_at__lt=end)
+        records.filter(status__in=COUNTED, checked_in_at__gte=start, checked_in_at__lt=end)
         .annotate(month=TruncMonth("checked_in_at"))
         .values("month")
         .annotate(h=Sum("hours"))

@@ -542,7 +542,12 @@ def _lock_volunteer(volunteer: Volunteer) -> Volunteer:
 
 
 def _check_no_overlap(
-    *, volunteer: Volunteer, start: datetime.datetime, end: datetime.datetime | None, exclude_pk: int | None = None
+    *,
+    volunteer: Volunteer,
+    start: datetime.datetime,
+    end: datetime.datetime | None,
+    now: datetime.datetime,
+    exclude_pk: int | None = None,
 ) -> None:
     """Refuse a record that overlaps another of the same person (declined ones aside). An open
     record (checked in, not out) occupies all time from its check-in on. Caller holds the lock."""
@@ -558,9 +563,16 @@ def _check_no_overlap(
     other = clash.select_related("activity").first()
     if other is not None:
         if other.checked_out_at is None:
-            message = _("你在“%(title)s”已签到尚未签退，请先签退。") % {
-                "title": other.activity.title if other.activity else other.note
-            }
+            title = other.activity.title if other.activity else other.note
+            grace = datetime.timedelta(minutes=hour_rule_current().checkout_grace_minutes)
+            if other.activity is not None and now > other.activity.ends_at + grace:
+                # Past its check-out window the volunteer cannot close it themselves: say who can.
+                message = _(
+                    "在“%(title)s”的签到（%(start)s）尚未签退，且已过签退时限：请联系该活动的组织方登记签退时间"
+                    "或不予认定，之后才能再签到。"
+                ) % {"title": title, "start": timezone.localtime(other.checked_in_at).strftime("%Y-%m-%d %H:%M")}
+            else:
+                message = _("在“%(title)s”已签到尚未签退，请先在那里扫码签退。") % {"title": title}
         else:
             message = _("与 %(start)s 至 %(end)s 的服务记录时间重叠。") % {
                 "start": timezone.localtime(other.checked_in_at).strftime("%Y-%m-%d %H:%M"),
@@ -613,7 +625,7 @@ def scan(
             "not_started",
         )
     _ensure_place(activity=activity, volunteer=volunteer, actor=actor)
-    _check_no_overlap(volunteer=volunteer, start=now, end=None)
+    _check_no_overlap(volunteer=volunteer, start=now, end=None, now=now)
     return ServiceRecord.objects.create(
         volunteer=volunteer,
         activity=activity,
@@ -700,7 +712,7 @@ def attendance_mark(
     if checked_out_at is not None and checked_out_at < checked_in_at:
         raise _refuse("checked_out_at", _("签退时间不能早于签到时间。"), "negative")
     _ensure_place(activity=activity, volunteer=volunteer, actor=actor)
-    _check_no_overlap(volunteer=volunteer, start=checked_in_at, end=checked_out_at)
+    _check_no_overlap(volunteer=volunteer, start=checked_in_at, end=checked_out_at, now=now)
     late = now >= activity.ends_at
     record = ServiceRecord.objects.create(
         volunteer=volunteer,
@@ -720,6 +732,31 @@ def attendance_mark(
             rule=rule,
         )
     return record
+
+
+@transaction.atomic
+def record_check_out(
+    *, record: ServiceRecord, checked_out_at: datetime.datetime, actor: Any, now: datetime.datetime | None = None
+) -> ServiceRecord:
+    """The organiser enters the check-out time of a check-in left open (the volunteer forgot, or is
+    past the check-out window). The hours then wait for approval like any other."""
+    now = now or timezone.now()
+    record = ServiceRecord.objects.select_related("activity").get(pk=record.pk)
+    activity = _lock_activity(record.activity) if record.activity else None
+    _lock_volunteer(record.volunteer)
+    record = ServiceRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status != ServiceRecord.Status.OPEN or record.checked_out_at is not None:
+        raise ValidationError({"status": _("该记录已签退或已审核。")})
+    if checked_out_at > now:
+        raise _refuse("checked_out_at", _("不能登记未来的时间。"), "future")
+    late = activity is not None and now >= activity.ends_at
+    return _check_out(
+        record=record,
+        activity=activity,
+        at=checked_out_at,
+        method=ServiceRecord.Method.RETROACTIVE if late else ServiceRecord.Method.ORGANISER,
+        rule=hour_rule_current(),
+    )
 
 
 @transaction.atomic

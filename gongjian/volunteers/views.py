@@ -28,6 +28,7 @@ from gongjian.volunteers.figures import monthly_hours_chart
 from gongjian.volunteers.forms import (
     ActivityForm,
     AttendanceForm,
+    CheckOutForm,
     DeclineForm,
     EntryForm,
     HourRuleForm,
@@ -36,6 +37,7 @@ from gongjian.volunteers.forms import (
     SignupForForm,
     StatementForm,
     TeamForm,
+    TeamMemberForm,
     VerifyForm,
     VolunteerFields,
     VolunteerFilterForm,
@@ -51,12 +53,15 @@ from gongjian.volunteers.selectors import (
     compliance_month,
     hour_rule_current,
     hours_by_month,
+    month_end,
     month_start,
     not_served,
     pending_records,
     record_entries,
     record_list,
+    stale_open_records,
     star_level,
+    star_next,
     team_list,
     volunteer_list,
     volunteer_of,
@@ -69,13 +74,16 @@ from gongjian.volunteers.services import (
     attendance_mark,
     hour_rule_update,
     record_approve,
+    record_check_out,
     record_decline,
     record_entry_add,
     scan,
     signup_cancel,
     signup_create,
     statement_check,
+    team_add_member,
     team_create,
+    team_set_leader,
     volunteer_claim,
     volunteer_register,
 )
@@ -174,6 +182,7 @@ def _volunteer_context(request: HttpRequest, volunteer: Volunteer) -> dict[str, 
         "volunteer": volunteer,
         "hours": hours,
         "stars": star_level(hours),
+        "next_star": star_next(hours),
         "records": record_list(user=request.user, volunteer=volunteer)[:100],
         "entries": record_entries(volunteer=volunteer),
         "signups": volunteer.signups.select_related("activity").order_by("-id")[:50],
@@ -255,7 +264,7 @@ def join(request: HttpRequest) -> HttpResponse:
         volunteer = submit(form, lambda: volunteer_claim(user=request.user, **form.cleaned_data))
         if volunteer is not None:
             messages.success(request, _("已登记为志愿者。"))
-            return redirect("volunteers:me")
+            return redirect(_next(request, request.GET.get("next"), _url("volunteers:me")))
     return render(request, "volunteers/join.html", {"form": form, "nav": NAV})
 
 
@@ -302,6 +311,43 @@ def team_index(request: HttpRequest) -> HttpResponse:
                     return redirect("volunteers:team-list")
     return render(
         request, "volunteers/team_list.html", {"teams": team_list(user=request.user), "form": form, "nav": NAV}
+    )
+
+
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team: its leader and size for anyone signed in; for those who run it (its unit's liaison,
+    its community's staff, its leader) the members, with masked numbers, and a form to add one
+    by phone number or make one the leader."""
+    team = policy.get_object(Team.objects.select_related("community", "unit", "leader"), request.user, pk)
+    can_change = policy.can(request.user, policy.CHANGE, team)
+    form = TeamMemberForm(request.POST or None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+
+            def add() -> Team:
+                volunteer = _by_phone(form.cleaned_data["phone"])
+                if form.cleaned_data["as_leader"]:
+                    return team_set_leader(team=team, leader=volunteer)
+                team_add_member(team=team, volunteer=volunteer)
+                return team
+
+            if submit(form, add) is not None:
+                messages.success(request, _("已保存。"))
+                return redirect("volunteers:team-detail", pk=team.pk)
+    members = team.members.select_related("unit", "community").order_by("id") if can_change else None
+    return render(
+        request,
+        "volunteers/team_detail.html",
+        {
+            "team": team,
+            "can_change": can_change,
+            "members": members,
+            "member_count": team.members.count(),
+            "form": form,
+            "nav": NAV,
+        },
     )
 
 
@@ -394,12 +440,18 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     organiser = request.user.is_authenticated and policy.can(request.user, ORGANISE, activity)
     confirmed = activity.signups.filter(status=Signup.Status.CONFIRMED).count()
+    waitlist_position = (
+        activity.signups.filter(status=Signup.Status.WAITLISTED, pk__lte=my_signup.pk).count()
+        if my_signup is not None and my_signup.status == Signup.Status.WAITLISTED
+        else None
+    )
     now = timezone.now()
     context: dict[str, Any] = {
         "activity": activity,
         "volunteer": volunteer,
         "my_signup": my_signup,
         "my_record": my_record,
+        "waitlist_position": waitlist_position,
         "organiser": organiser,
         "confirmed": confirmed,
         "waitlisted": activity.signups.filter(status=Signup.Status.WAITLISTED).count(),
@@ -411,6 +463,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "signups": activity_signups(activity=activity),
                 "records": activity_records(activity=activity),
+                "attended": set(activity.records.values_list("volunteer_id", flat=True)),
                 "signup_form": SignupForForm(),
                 "attendance_form": AttendanceForm(),
                 "decline_form": DeclineForm(),
@@ -435,7 +488,7 @@ def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
     volunteer = volunteer_of(request.user)
     if volunteer is None:
-        return redirect(f"{_url('volunteers:join')}")
+        return redirect(_join_then(request.path.replace("/signup/", "/")))
     try:
         signup = signup_create(activity=activity, volunteer=volunteer, actor=request.user)
     except ValidationError as exc:
@@ -446,6 +499,13 @@ def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.warning(request, _("名额已满，已加入候补名单；有人取消时按顺序递补。"))
     return redirect("volunteers:activity-detail", pk=activity.pk)
+
+
+def _join_then(path: str) -> str:
+    """The join page, coming back to ``path`` (the activity, or the scan link) once registered."""
+    from django.utils.http import urlencode
+
+    return f"{_url('volunteers:join')}?{urlencode({'next': path})}"
 
 
 def _url(name: str, *args: Any) -> str:
@@ -532,6 +592,25 @@ def record_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_next(request, request.POST.get("next"), _url("volunteers:activity-detail", record.activity_id)))
 
 
+@require_POST
+def record_check_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser enters the check-out time of a check-in left open."""
+    record = policy.get_object(ServiceRecord.objects.select_related("activity"), request.user, pk, ORGANISE)
+    form = CheckOutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
+    else:
+        try:
+            record = record_check_out(
+                record=record, checked_out_at=form.cleaned_data["checked_out_at"], actor=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已登记签退，本次 %(h)s 小时，待认定。") % {"h": record.hours})
+    return redirect(_next(request, request.POST.get("next"), _url("volunteers:activity-detail", record.activity_id)))
+
+
 def activity_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The check-in screen for the organiser's phone or a projector: the code changes every step."""
     activity = _activity(request, pk, ORGANISE)
@@ -556,7 +635,7 @@ def activity_scan(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = volunteer_of(request.user)
     if volunteer is None:
         messages.info(request, _("请先登记为志愿者，再扫码签到。"))
-        return redirect(f"{_url('volunteers:join')}")
+        return redirect(_join_then(request.get_full_path()))
     open_record = (
         activity.records.filter(volunteer=volunteer, checked_out_at__isnull=True)
         .exclude(status=ServiceRecord.Status.DECLINED)
@@ -621,7 +700,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "by_district": report.by_district,
             "total": report.total,
             "page_obj": missing,
-            "chart": monthly_hours_chart(hours_by_month(as_of=month.replace(day=28))),
+            "chart": monthly_hours_chart(hours_by_month(as_of=month_end(month), user=request.user)),
             "nav": NAV,
         },
     )
@@ -630,7 +709,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def compliance_export(request: HttpRequest) -> HttpResponse:
     if not _can_manage(request.user):
         raise PermissionDenied
-    _form, month = _month(request)
+    form, month = _month(request)
+    if form.errors:
+        messages.error(request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
+        return redirect(_url("volunteers:compliance"))
     rows: list[list[Any]] = [
         [r.name, r.members, r.served, r.not_served, round(r.rate * 100, 1)]
         for r in compliance_by(user=request.user, month=month)
@@ -727,5 +809,10 @@ def pending_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "volunteers/pending.html",
-        {"records": pending_records(user=request.user)[:200], "decline_form": DeclineForm(), "nav": NAV},
+        {
+            "records": pending_records(user=request.user)[:200],
+            "stale": stale_open_records(user=request.user, now=timezone.now())[:200],
+            "decline_form": DeclineForm(),
+            "nav": NAV,
+        },
     )

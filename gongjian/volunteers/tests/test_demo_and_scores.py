@@ -79,3 +79,27 @@ def test_the_reminder_task_runs_the_same_service(volunteer, chengfa_liaison, set
         result = send_reminders.enqueue()
     assert result.return_value == "2023-05: 1 members, 1 units"
     assert Notification.objects.count() == 2
+
+
+def test_the_demo_has_activities_to_sign_up_for_and_one_under_way(settings, client):
+    """Loaded on any day, the public list is not empty: an activity under way (its code scans), one
+    with places, one full with a waitlist."""
+    from gongjian.volunteers.models import Activity, Signup
+
+    settings.DEMO_MODE = True
+    call_command("load_demo", verbosity=0)
+    page = client.get(reverse("volunteers:activity-list")).text
+    assert "北岭社区创文攻坚周文明劝导值守" in page and "湘华社区楼道杂物清理" in page
+    full = Activity.objects.get(title="北岭社区关爱独居老人上门服务")
+    assert full.signups.filter(status=Signup.Status.CONFIRMED).count() == full.capacity == 3
+    assert full.signups.filter(status=Signup.Status.WAITLISTED).count() == 2
+    under_way = Activity.objects.get(title="北岭社区创文攻坚周文明劝导值守")
+    assert under_way.records.filter(status="open").count() == 3
+    client.force_login(User.objects.get(username="volunteer"))
+    from django.utils import timezone
+
+    from gongjian.volunteers import checkin
+
+    token = checkin.token_for(under_way.pk, timezone.now())
+    done = client.post(reverse("volunteers:scan", args=[under_way.pk]), {"t": token})
+    assert "签到成功" in done.text
