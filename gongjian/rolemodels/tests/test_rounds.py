@@ -91,7 +91,7 @@ def test_the_round_form_lists_categories_and_candidates_under_their_labels(
 ) -> None:
     client.force_login(city_admin)
     page = client.get(reverse("rolemodels:round-create")).content.decode()
-    assert page.count('<fieldset class="field rm-checks') == 2
+    assert page.count('<fieldset class="field checks') == 2
     assert "<legend>类别" in page and "<legend>候选人（已通过审核）" in page
     response = client.post(reverse("rolemodels:round-create"), {"title": "空", "opens_at": "2023-05-08T09:00"})
     body = response.content.decode()
