@@ -3,9 +3,12 @@ and nesting; and every error path with its status and error body."""
 
 import datetime
 import re
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -500,8 +503,16 @@ def test_it_resolves_a_token_to_its_request(client: Client, open311: dict[str, A
 # --- Rate limits -------------------------------------------------------------------------------
 
 
-def test_it_limits_posts_per_client(client: Client, open311: dict[str, Any], settings: Any) -> None:
+@pytest.fixture
+def limits_on(settings: Any) -> Iterator[None]:
+    """Rate limits on, with the clock held in the middle of a one-minute window: a fixed window
+    that turned over between two requests would let one more through."""
     settings.RATELIMIT_ENABLED = True
+    with time_machine.travel(int(time.time()) // 60 * 60 + 30, tick=False):
+        yield
+
+
+def test_it_limits_posts_per_client(client: Client, open311: dict[str, Any], settings: Any, limits_on: None) -> None:
     settings.OPEN311_POST_LIMIT_PER_CLIENT = 2
     assert [report(client, open311["raw_key"]).status_code for _ in range(3)] == [200, 200, 429]
     response = report(client, open311["raw_key"], "xml")
@@ -513,15 +524,13 @@ def test_it_limits_posts_per_client(client: Client, open311: dict[str, Any], set
     assert report(other, open311["raw_key"]).status_code == 200
 
 
-def test_it_limits_posts_per_key(client: Client, open311: dict[str, Any], settings: Any) -> None:
-    settings.RATELIMIT_ENABLED = True
+def test_it_limits_posts_per_key(client: Client, open311: dict[str, Any], settings: Any, limits_on: None) -> None:
     settings.OPEN311_POST_LIMIT_PER_KEY = 2
     clients = [Client(REMOTE_ADDR=f"10.0.0.{i}") for i in range(3)]
     assert [report(c, open311["raw_key"]).status_code for c in clients] == [200, 200, 429]
 
 
-def test_it_limits_reads_per_client(client: Client, open311: dict[str, Any], settings: Any) -> None:
-    settings.RATELIMIT_ENABLED = True
+def test_it_limits_reads_per_client(client: Client, open311: dict[str, Any], settings: Any, limits_on: None) -> None:
     settings.OPEN311_GET_LIMIT_PER_CLIENT = 2
     assert [client.get(f"{BASE}/services.json").status_code for _ in range(3)] == [200, 200, 429]
 
