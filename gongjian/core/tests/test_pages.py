@@ -72,3 +72,11 @@ def test_it_explains_a_refusal_in_chinese(client, resident):
     response = client.get(reverse("core:audit"))
     assert response.status_code == 403
     assert "没有权限" in response.content.decode()
+
+
+def test_the_public_home_leads_residents_to_what_they_can_do(client, world):
+    page = client.get("/").content.decode()
+    for name in ("cases:report", "cases:public-list", "volunteers:activity-list", "rolemodels:index"):
+        assert f'href="{reverse(name)}"' in page.split('id="for-residents"', 1)[1], name
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "For residents" in english and "Report a problem" in english
