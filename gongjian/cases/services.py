@@ -237,6 +237,13 @@ def _plain(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.pk if hasattr(v, "pk") else v) for k, v in fields.items() if not k.endswith("_at")}
 
 
+def _fresh_deadline(case: Case) -> dict[str, Any]:
+    """A case sent back or reopened is worked on again: its deadline starts over from now (重新计时)
+    by its category and priority, and the deadline job warns and escalates it afresh."""
+    hours = case.category.deadline_hours(case.priority)
+    return {"due_at": now() + datetime.timedelta(hours=hours), "warned_at": None, "overdue_at": None}
+
+
 def _event(
     case: Case,
     *,
@@ -730,6 +737,7 @@ def case_send_back(*, case: Case, actor: Any, reason: str) -> Case:
             actor=actor,
             note=reason,
             resolved_at=None,
+            **_fresh_deadline(case),
         )
         notify(
             _unit_liaisons(case.unit),
@@ -790,6 +798,7 @@ def case_rate(*, case: Case, rating: int, comment: str = "", reopen: bool = Fals
                 closed_at=None,
                 resolved_at=None,
                 verified_at=None,
+                **_fresh_deadline(case),
             )
             _event(case, kind=Kind.REOPENED, actor=None, note=_("群众评价不满意，要求重新办理。"), unit=case.unit)
             notify(
@@ -840,6 +849,7 @@ def case_reopen(*, case: Case, actor: Any, reason: str) -> Case:
             closed_at=None,
             resolved_at=None,
             verified_at=None,
+            **_fresh_deadline(case),
         )
         notify(
             _unit_liaisons(case.unit),

@@ -108,3 +108,35 @@ def test_the_warning_and_the_escalation_are_emailed_once(
             cases_deadlines_run(at=moment)
     escalated = sorted(m.to[0] for m in mail.outbox if "已超期" in m.subject)
     assert escalated == ["chengfa@example.cn", "wmb@example.cn"]  # the city admin and the unit, once each
+
+
+def test_a_reopened_case_gets_a_fresh_deadline_and_is_escalated_afresh(
+    reported: Case, beiling_grid_worker: User, chengfa_liaison: User, city_admin: User
+) -> None:
+    from gongjian.cases.services import case_rate, case_send_back
+
+    case_accept(case=reported, actor=beiling_grid_worker)
+    case_dispatch(case=reported, actor=beiling_grid_worker)
+    first_due = reported.due_at
+    assert cases_deadlines_run(at=first_due + datetime.timedelta(minutes=1))["overdue"] == 1
+    hours = reported.category.deadline_hours(reported.priority)
+    late = first_due + datetime.timedelta(days=2)
+    with time_machine.travel(late, tick=False):
+        case_resolve(case=reported, actor=chengfa_liaison, note="已疏通")
+        case_send_back(case=reported, actor=beiling_grid_worker, reason="还在漏")
+    fresh = Case.objects.get(pk=reported.pk)
+    assert fresh.due_at == late + datetime.timedelta(hours=hours)
+    assert fresh.overdue_at is None and fresh.warned_at is None and not fresh.is_overdue(late)
+    # Not escalated at once by the next run, but again once the new deadline passes.
+    assert cases_deadlines_run(at=late + datetime.timedelta(minutes=10))["overdue"] == 0
+    assert cases_deadlines_run(at=fresh.due_at + datetime.timedelta(minutes=1))["overdue"] == 1
+    assert Notification.objects.filter(recipient=city_admin, kind="cases.overdue").count() == 2
+    # A low rating reopens the case with a fresh deadline too.
+    later = fresh.due_at + datetime.timedelta(days=1)
+    with time_machine.travel(later, tick=False):
+        case_resolve(case=fresh, actor=chengfa_liaison, note="换了管段")
+        case_verify(case=fresh, actor=beiling_grid_worker)
+        case_rate(case=fresh, rating=1, comment="没修好", reopen=True)
+    again = Case.objects.get(pk=reported.pk)
+    assert again.status == Case.Status.DISPATCHED
+    assert again.due_at == later + datetime.timedelta(hours=hours) and again.overdue_at is None
