@@ -141,6 +141,21 @@ def _next_number(moment: datetime.datetime) -> str:
     return f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}"
 
 
+# On PostgreSQL the same statement also takes the new case's id from its sequence, so that the
+# case and the rows that point to it can be written together in one round trip.
+_NEXT_NUMBER_AND_ID_SQL = _NEXT_NUMBER_SQL + ", nextval(pg_get_serial_sequence('cases_case', 'id'))"
+
+
+def _next_number_and_id(moment: datetime.datetime) -> tuple[str, int]:
+    """:func:`_next_number` and the id the new case will have (PostgreSQL only)."""
+    day = timezone.localtime(moment).date()
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER_AND_ID_SQL, [connection.ops.adapt_datefield_value(day)])
+        last, case_id = cursor.fetchone()
+    return f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}", int(case_id)
+
+
 def follow_token_new() -> str:
     return secrets.token_urlsafe(24)
 
@@ -268,7 +283,7 @@ def _event(
         unit=unit,
         created_at=at or now(),
     )
-    return fastsql.insert(event)  # type: ignore[return-value]
+    return fastsql.insert(event, defer=True)  # type: ignore[return-value]
 
 
 def _reason(reason: str, field: str = "reason", *, required: bool = True) -> str:
@@ -436,12 +451,16 @@ def case_report(
     # On PostgreSQL the number is its own statement before the transaction, so concurrent reports
     # do not queue on the counter row; SQLite has one writer at a time anyway, and taking the
     # number inside saves a second commit.
-    number = "" if transaction.get_connection().vendor == "sqlite" else _next_number(moment)
+    number, case_id = ("", None) if transaction.get_connection().vendor == "sqlite" else _next_number_and_id(moment)
     written: list[str] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), fastsql.batch():
+            # The case and the rows that hang off it (timeline, audit, the channel's own) go in one
+            # round trip on PostgreSQL, where the case's id is known beforehand; foreign keys are
+            # checked at commit.
             number = number or _next_number(moment)
             case = Case(
+                id=case_id,
                 number=number,
                 category=cat,
                 status=Status.REPORTED,
@@ -463,7 +482,7 @@ def case_report(
                 updated_at=moment,
                 due_at=moment + datetime.timedelta(hours=cat.deadline_hours(priority)),
             )
-            fastsql.insert(case)
+            fastsql.insert(case, defer=case_id is not None)
             _store_photos(case, cleaned, stage=CasePhoto.Stage.BEFORE, actor=reporter, written=written)
             label = ""
             if not _authenticated(reporter):

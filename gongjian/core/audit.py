@@ -122,7 +122,7 @@ def _entry(
 
 def _write(*, action: str, instance: models.Model | None, changes: dict[str, Any], event: str = "") -> None:
     # Written on every audited change: the statement is built once (core.fastsql), not per call.
-    fastsql.insert(_entry(action=action, instance=instance, changes=changes, event=event, actor=_actor()))
+    fastsql.insert(_entry(action=action, instance=instance, changes=changes, event=event, actor=_actor()), defer=True)
 
 
 def record_bulk_create(instances: list[models.Model]) -> None:

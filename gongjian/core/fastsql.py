@@ -8,20 +8,35 @@ ids, JSON), and sets the new primary key from ``RETURNING``.
 
 It sends no signals, so it refuses models that something listens to (the audited ones, the ones a
 memo watches): those keep ``save()``.
+
+Inside ``with batch():`` an ``insert(obj, defer=True)`` whose new id nobody needs (a timeline
+event, an audit entry) is queued instead, and the queue is written when the block ends: on
+PostgreSQL in one round trip (one execute of several statements), on SQLite one by one (it has no
+round trips). A failing statement raises at the end of the block, inside the caller's transaction,
+so the caller's rollback takes everything back.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connections, models
 from django.db.models.signals import post_save, pre_save
 
 _statements: dict[tuple[type[models.Model], str], tuple[str, list[models.Field[Any, Any]]]] = {}
+_RETURNING = " RETURNING "
+_queue: contextvars.ContextVar[list[tuple[str, str, list[Any]]] | None] = contextvars.ContextVar(
+    "fastsql_queue", default=None
+)
 
 
-def _statement(model: type[models.Model], connection: Any) -> tuple[str, list[models.Field[Any, Any]]]:
-    key = (model, connection.vendor)
+def _statement(
+    model: type[models.Model], connection: Any, *, with_pk: bool = False
+) -> tuple[str, list[models.Field[Any, Any]]]:
+    key = (model, connection.vendor + (":pk" if with_pk else ""))
     found = _statements.get(key)
     if found is None:
         meta = model._meta
@@ -29,11 +44,12 @@ def _statement(model: type[models.Model], connection: Any) -> tuple[str, list[mo
             raise TypeError(f"{meta.label} has save signal receivers: use save()")
         if not isinstance(meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
             raise TypeError(f"{meta.label} has no automatic primary key: use save()")
-        fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
+        # An id taken beforehand (from the table's sequence) is written like any other column.
+        fields = [f for f in meta.local_concrete_fields if with_pk or f is not meta.pk]
         if any(f.db_default is not models.NOT_PROVIDED or getattr(f, "generated", False) for f in fields):
             raise TypeError(f"{meta.label} has database defaults or generated fields: use save()")
         quote = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(  # noqa: S608 (names from the model)
+        sql = ("INSERT INTO {} ({}) VALUES ({})" + _RETURNING + "{}").format(  # noqa: S608 (names from the model)
             quote(meta.db_table),
             ", ".join(quote(f.column) for f in fields),
             ", ".join(["%s"] * len(fields)),
@@ -43,14 +59,48 @@ def _statement(model: type[models.Model], connection: Any) -> tuple[str, list[mo
     return found
 
 
-def insert(obj: models.Model, *, using: str = "default") -> models.Model:
-    """INSERT ``obj`` as a new row, as ``obj.save()`` would, and return it with its primary key."""
+def insert(obj: models.Model, *, using: str = "default", defer: bool = False) -> models.Model:
+    """INSERT ``obj`` as a new row, as ``obj.save()`` would, and return it with its primary key;
+    with ``defer`` inside :func:`batch`, queue it and return it without one."""
     connection = connections[using]
-    sql, fields = _statement(type(obj), connection)
+    sql, fields = _statement(type(obj), connection, with_pk=obj.pk is not None)
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    queue = _queue.get() if defer else None
+    if queue is not None:
+        queue.append((using, sql.split(_RETURNING, 1)[0], params))
+        if obj.pk is not None:  # its row is there once the batch is written
+            obj._state.adding = False
+            obj._state.db = using
+        return obj
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (obj.pk,) = cursor.fetchone()
     obj._state.adding = False
     obj._state.db = using
     return obj
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Queue the deferrable inserts made inside, and write them when the block ends."""
+    queue: list[tuple[str, str, list[Any]]] = []
+    token = _queue.set(queue)
+    try:
+        yield
+    finally:
+        _queue.reset(token)
+    _flush(queue)
+
+
+def _flush(queue: list[tuple[str, str, list[Any]]]) -> None:
+    by_database: dict[str, list[tuple[str, list[Any]]]] = {}
+    for using, sql, params in queue:
+        by_database.setdefault(using, []).append((sql, params))
+    for using, statements in by_database.items():
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # client-side binding: several statements, one round trip
+                cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+            else:
+                for sql, params in statements:
+                    cursor.execute(sql, params)

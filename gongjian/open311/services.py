@@ -113,7 +113,7 @@ def request_create(
             account_id=account_id,
             attributes=attributes or {},
         )
-        submissions.append(fastsql.insert(submission))  # type: ignore[arg-type]
+        submissions.append(fastsql.insert(submission, defer=True))  # type: ignore[arg-type]
 
     # The case and its Submission are written in the report's one transaction; the day's case
     # number is taken before it, so concurrent reports do not wait on the counter row.

@@ -78,3 +78,30 @@ def test_clear_all_forgets_every_memo(settings: Any) -> None:
     assert m.get() is a
     memo.clear_all()
     assert m.get() is not a
+
+
+def test_a_batch_writes_its_deferred_rows_at_the_end_and_none_if_it_fails(world: dict[str, Any]) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    def entry(n: int) -> AuditEntry:
+        return AuditEntry(action="event", event=f"x.{n}", changes={})
+
+    before = AuditEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries, fastsql.batch():
+        first = fastsql.insert(entry(1), defer=True)
+        fastsql.insert(entry(2), defer=True)
+        assert first.pk is None and AuditEntry.objects.count() == before  # nothing written yet
+        now = fastsql.insert(entry(3))  # not deferred: written at once, with its id
+        assert now.pk is not None
+    assert AuditEntry.objects.filter(event__in=["x.1", "x.2", "x.3"]).count() == 3
+    assert AuditEntry.objects.count() == before + 3
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    if connection.vendor == "postgresql":
+        assert len(writes) == 2 and writes[-1].count("INSERT INTO") == 2  # the two deferred in one round trip
+    with pytest.raises(RuntimeError), transaction.atomic(), fastsql.batch():
+        fastsql.insert(entry(4), defer=True)
+        raise RuntimeError("the caller failed")
+    assert not AuditEntry.objects.filter(event="x.4").exists()
+    fastsql.insert(entry(5), defer=True)  # outside a batch, defer changes nothing
+    assert AuditEntry.objects.filter(event="x.5").exists()
