@@ -76,6 +76,10 @@ class Category(models.Model):
             Priority.HIGH: self.hours_high,
         }.get(Priority(priority), self.hours_normal)
 
+    def due_from(self, start: datetime.datetime, priority: str) -> datetime.datetime:
+        """When a case of this category and ``priority`` is due, counting from ``start``."""
+        return start + datetime.timedelta(hours=self.deadline_hours(priority))
+
 
 def hash_follow_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,7 +1,7 @@
 """What intake looks up on every report, kept in the process for a few seconds (core.memo): the
 active catalogue, the located communities and estates (to find the one nearest a point), each
 place's community and district, and who works in a community. Each answer is the same as the
-database query it replaces; the tests of intake run with and without memos."""
+database query it replaces (tests/test_reference.py checks the nearest place against it)."""
 
 from __future__ import annotations
 
@@ -90,8 +90,8 @@ _contexts: Memo[dict[int, PlaceContext]] = Memo("cases.place-contexts", dict, mo
 def place_context(place: Place) -> PlaceContext:
     """(community, district, nearest place with coordinates) among the place and its ancestors."""
     known = _contexts.get()
-    found = known.get(place.pk)
-    if found is not None and place.path:
+    found = known.get(place.pk) if place.path else None
+    if found is not None:
         return found
     ids = [*place.ancestor_ids, place.pk]
     chain = {p.pk: p for p in Place.objects.filter(pk__in=ids).only("id", "kind", "latitude", "longitude", "path")}
@@ -100,7 +100,7 @@ def place_context(place: Place) -> PlaceContext:
     district = next((p for p in ordered if p.kind == PlaceKind.DISTRICT), None)
     located = next((p for p in reversed(ordered) if p.latitude is not None and p.longitude is not None), None)
     found = (community, district, located)
-    if len(known) < 20_000:
+    if place.path and len(known) < 20_000:  # a place without its path yet knows no ancestors
         known[place.pk] = found
     return found
 

@@ -129,31 +129,24 @@ _NEXT_NUMBER_SQL = (
 )
 
 
-def _next_number(moment: datetime.datetime) -> str:
-    """``ZZ`` + the local date + a five-digit sequence of the day, e.g. ``ZZ2023050900012``.
-    Concurrent reports never get the same number; a report that fails after taking its number
-    leaves a gap in the day's numbers, never a duplicate."""
+# On PostgreSQL the same statement can also take the new case's id from its sequence, so that the
+# case and the rows that point to it are written together in one round trip.
+_NEXT_ID_SQL = ", nextval(pg_get_serial_sequence('cases_case', 'id'))"
+
+
+def _next_number(moment: datetime.datetime, *, with_id: bool = False) -> tuple[str, int | None]:
+    """``ZZ`` + the local date + a five-digit sequence of the day, e.g. ``ZZ2023050900012``, and,
+    ``with_id`` (PostgreSQL only), the id the new case will have. Concurrent reports never get the
+    same number; a report that fails after taking its number leaves a gap in the day's numbers,
+    never a duplicate."""
     day = timezone.localtime(moment).date()
     connection = transaction.get_connection()
     with connection.cursor() as cursor:
-        cursor.execute(_NEXT_NUMBER_SQL, [connection.ops.adapt_datefield_value(day)])
-        (last,) = cursor.fetchone()
-    return f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}"
-
-
-# On PostgreSQL the same statement also takes the new case's id from its sequence, so that the
-# case and the rows that point to it can be written together in one round trip.
-_NEXT_NUMBER_AND_ID_SQL = _NEXT_NUMBER_SQL + ", nextval(pg_get_serial_sequence('cases_case', 'id'))"
-
-
-def _next_number_and_id(moment: datetime.datetime) -> tuple[str, int]:
-    """:func:`_next_number` and the id the new case will have (PostgreSQL only)."""
-    day = timezone.localtime(moment).date()
-    connection = transaction.get_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(_NEXT_NUMBER_AND_ID_SQL, [connection.ops.adapt_datefield_value(day)])
-        last, case_id = cursor.fetchone()
-    return f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}", int(case_id)
+        cursor.execute(
+            _NEXT_NUMBER_SQL + (_NEXT_ID_SQL if with_id else ""), [connection.ops.adapt_datefield_value(day)]
+        )
+        last, *taken = cursor.fetchone()
+    return f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}", int(taken[0]) if taken else None
 
 
 def follow_token_new() -> str:
@@ -255,8 +248,7 @@ def _plain(fields: dict[str, Any]) -> dict[str, Any]:
 def _fresh_deadline(case: Case) -> dict[str, Any]:
     """A case sent back or reopened is worked on again: its deadline starts over from now (重新计时)
     by its category and priority, and the deadline job warns and escalates it afresh."""
-    hours = case.category.deadline_hours(case.priority)
-    return {"due_at": now() + datetime.timedelta(hours=hours), "warned_at": None, "overdue_at": None}
+    return {"due_at": case.category.due_from(now(), case.priority), "warned_at": None, "overdue_at": None}
 
 
 def _event(
@@ -451,14 +443,17 @@ def case_report(
     # On PostgreSQL the number is its own statement before the transaction, so concurrent reports
     # do not queue on the counter row; SQLite has one writer at a time anyway, and taking the
     # number inside saves a second commit.
-    number, case_id = ("", None) if transaction.get_connection().vendor == "sqlite" else _next_number_and_id(moment)
+    number, case_id = (
+        ("", None) if transaction.get_connection().vendor == "sqlite" else _next_number(moment, with_id=True)
+    )
     written: list[str] = []
     try:
         with transaction.atomic(), fastsql.batch():
             # The case and the rows that hang off it (timeline, audit, the channel's own) go in one
             # round trip on PostgreSQL, where the case's id is known beforehand; foreign keys are
             # checked at commit.
-            number = number or _next_number(moment)
+            if not number:
+                number, _no_id = _next_number(moment)
             case = Case(
                 id=case_id,
                 number=number,
@@ -480,7 +475,7 @@ def case_report(
                 follow_token_hash=hash_follow_token(raw_token),
                 created_at=moment,
                 updated_at=moment,
-                due_at=moment + datetime.timedelta(hours=cat.deadline_hours(priority)),
+                due_at=cat.due_from(moment, priority),
             )
             fastsql.insert(case, defer=case_id is not None)
             _store_photos(case, cleaned, stage=CasePhoto.Stage.BEFORE, actor=reporter, written=written)
@@ -558,7 +553,7 @@ def case_accept(*, case: Case, actor: Any, priority: str | None = None, note: st
         if priority not in Priority.values:
             raise ValidationError({"priority": _("未知的紧急程度。")})
         fields["priority"] = priority
-        fields["due_at"] = case.created_at + datetime.timedelta(hours=case.category.deadline_hours(priority))
+        fields["due_at"] = case.category.due_from(case.created_at, priority)
     with transaction.atomic():
         _move(
             case, expected=[Status.REPORTED], to=Status.ACCEPTED, kind=Kind.ACCEPTED, actor=actor, note=note, **fields
@@ -922,7 +917,7 @@ def case_recategorise(*, case: Case, actor: Any, category: Category, reason: str
     if category.pk == case.category_id:
         raise ValidationError({"category": _("已是该类别。")})
     previous = case.category
-    due = case.created_at + datetime.timedelta(hours=category.deadline_hours(case.priority))
+    due = category.due_from(case.created_at, case.priority)
     with transaction.atomic():
         status = case.status
         if status not in Case.UNFINISHED_STATUSES:
