@@ -23,6 +23,20 @@ def on_the_day():
         yield
 
 
+def _two_approved_hours(activity, volunteer, organiser):
+    """The organiser marks 09:00–11:00 on 20 May after the fact and approves it."""
+    record = attendance_mark(
+        activity=activity,
+        volunteer=volunteer,
+        checked_in_at=at(20, 9),
+        checked_out_at=at(20, 11),
+        actor=organiser,
+        now=at(21, 9),
+    )
+    record_approve(record=record, actor=organiser)
+    return record
+
+
 def test_anyone_sees_activities_and_an_activity(client, activity, on_the_day):
     response = client.get(reverse("volunteers:activity-list"))
     assert response.status_code == 200 and "北岭社区文明实践微服务" in response.text
@@ -155,15 +169,7 @@ def test_a_stale_link_is_refused_on_the_page(client, activity, volunteer_user, v
 def test_a_volunteer_gets_a_pdf_statement_that_verifies(client, activity, volunteer, volunteer_user, chengfa_liaison):
     from pypdf import PdfReader
 
-    record = attendance_mark(
-        activity=activity,
-        volunteer=volunteer,
-        checked_in_at=at(20, 9),
-        checked_out_at=at(20, 11),
-        actor=chengfa_liaison,
-        now=at(21, 9),
-    )
-    record_approve(record=record, actor=chengfa_liaison)
+    _two_approved_hours(activity, volunteer, chengfa_liaison)
     client.force_login(volunteer_user)
     response = client.post(
         reverse("volunteers:statement-create"), {"period_from": "2023-05-01", "period_to": "2023-05-31"}, follow=True
@@ -378,15 +384,7 @@ def test_the_hours_chart_shows_only_what_the_viewer_may_see(
 ):
     from gongjian.volunteers.selectors import hours_by_month
 
-    record = attendance_mark(
-        activity=activity,
-        volunteer=volunteer,
-        checked_in_at=at(20, 9),
-        checked_out_at=at(20, 11),
-        actor=chengfa_liaison,
-        now=at(21, 9),
-    )
-    record_approve(record=record, actor=chengfa_liaison)
+    _two_approved_hours(activity, volunteer, chengfa_liaison)
     gongdian = gongdian_liaison
     may = [h for m, h in hours_by_month(as_of=at(31, 9).date()) if m.month == 5]
     assert may == [Decimal("2.00")]
@@ -395,15 +393,7 @@ def test_the_hours_chart_shows_only_what_the_viewer_may_see(
 
 
 def test_the_own_page_says_how_far_the_next_star_is(client, activity, volunteer, volunteer_user, chengfa_liaison):
-    record = attendance_mark(
-        activity=activity,
-        volunteer=volunteer,
-        checked_in_at=at(20, 9),
-        checked_out_at=at(20, 11),
-        actor=chengfa_liaison,
-        now=at(21, 9),
-    )
-    record_approve(record=record, actor=chengfa_liaison)
+    _two_approved_hours(activity, volunteer, chengfa_liaison)
     client.force_login(volunteer_user)
     page = client.get(reverse("volunteers:me")).text
     assert "再认定 98.00 小时达到 1 星" in page
