@@ -107,9 +107,15 @@ class Case(models.Model):
         API = "api", _("接口")
         OPEN311 = "open311", _("Open311")
 
-    number = models.CharField(_("编号"), max_length=20, unique=True)
-    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases")
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REPORTED, db_index=True)
+    # Every new case adds a row to each index of this table, so it has only the indexes its reads
+    # need: no index of a lone foreign key that a (key, status) index below starts with, none of
+    # the low-cardinality status alone, none of the LIKE-pattern copies Django adds to unique text
+    # (the unique ones are Meta constraints), and partial ones for keys that are mostly empty.
+    number = models.CharField(_("编号"), max_length=20)
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REPORTED)
     priority = models.CharField(_("紧急程度"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     description = models.TextField(_("问题描述"), max_length=4000)
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -132,13 +138,19 @@ class Case(models.Model):
     place = models.ForeignKey(Place, verbose_name=_("地点"), on_delete=models.PROTECT, related_name="cases")
     # The community and district the place lies in, kept for scopes and filters.
     community = models.ForeignKey(
-        Place, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="community_cases"
+        Place, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="community_cases", db_index=False
     )
     district = models.ForeignKey(
         Place, verbose_name=_("区"), null=True, blank=True, on_delete=models.PROTECT, related_name="district_cases"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        Unit,
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.PUBLIC)
     reporter = models.ForeignKey(
@@ -148,19 +160,26 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_cases",
+        db_index=False,
     )
     reporter_name = models.CharField(_("上报人"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("电子邮箱"), max_length=120, blank=True)
     # SHA-256 of the reporter's private follow token; the token itself is only in their link.
-    follow_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    follow_token_hash = models.CharField(max_length=64, editable=False)
     me_too_count = models.PositiveIntegerField(_("“我也遇到”人数"), default=0)
     rating = models.PositiveSmallIntegerField(
         _("满意度评分"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     rating_comment = models.CharField(_("评价"), max_length=500, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+        "self",
+        verbose_name=_("合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("上报时间"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
@@ -183,8 +202,14 @@ class Case(models.Model):
             models.Index(fields=["community", "status"], name="case_community_status"),
             models.Index(fields=["unit", "status"], name="case_unit_status"),
             models.Index(fields=["category", "status"], name="case_category_status"),
+            models.Index(fields=["reporter"], condition=models.Q(reporter__isnull=False), name="case_reporter"),
+            models.Index(
+                fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="case_merged_into"
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["follow_token_hash"], name="case_follow_token_unique"),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="case_rating_1_to_5",
@@ -273,18 +298,30 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("环节"), max_length=20, choices=Kind.choices)
     note = models.TextField(_("说明"), max_length=2000, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
     # How the actor appears on the public timeline: a role or unit, never a resident's name.
     actor_label = models.CharField(_("办理方"), max_length=100, blank=True)
     status = models.CharField(_("办理后状态"), max_length=12, choices=Case.Status.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.SET_NULL)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("诉求办理记录")
         verbose_name_plural = _("诉求办理记录")
         ordering = ["created_at", "id"]
+        # Anonymous steps (a public report) have neither: only the rows that do are indexed.
+        indexes = [
+            models.Index(fields=["actor"], condition=models.Q(actor__isnull=False), name="caseevent_actor"),
+            models.Index(fields=["unit"], condition=models.Q(unit__isnull=False), name="caseevent_unit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"

@@ -63,7 +63,7 @@ class Submission(models.Model):
         "cases.Case", verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="open311_submission"
     )
     api_key = models.ForeignKey(ApiKey, verbose_name=_("密钥"), on_delete=models.PROTECT, related_name="submissions")
-    token = models.CharField(_("令牌"), max_length=40, unique=True, editable=False)
+    token = models.CharField(_("令牌"), max_length=40, editable=False)
     media_url = models.URLField(_("媒体链接"), max_length=500, blank=True)
     device_id = models.CharField(_("设备编号"), max_length=100, blank=True)
     account_id = models.CharField(_("账号编号"), max_length=100, blank=True)
@@ -74,6 +74,8 @@ class Submission(models.Model):
         verbose_name = _("Open311 提交")
         verbose_name_plural = _("Open311 提交")
         ordering = ["-created_at"]
+        # A constraint rather than unique=True, which adds a LIKE-pattern index nothing reads.
+        constraints = [models.UniqueConstraint(fields=["token"], name="submission_token_unique")]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.api_key}"
