@@ -131,22 +131,60 @@ _NEXT_NUMBER_SQL = (
 
 # On PostgreSQL the same statement can also take the new case's id from its sequence, so that the
 # case and the rows that point to it are written together in one round trip.
-_NEXT_ID_SQL = ", nextval(pg_get_serial_sequence('cases_case', 'id'))"
+_NEXT_ID = "nextval(pg_get_serial_sequence('cases_case', 'id'))"
+# The same upsert, which adds to the day's count only where the guard ``g`` found its row.
+_GUARDED_NUMBER_SQL = (
+    'INSERT INTO cases_casenumbercounter ("day", "last") SELECT %s, 1 WHERE EXISTS (SELECT 1 FROM g) '
+    'ON CONFLICT ("day") DO UPDATE SET "last" = cases_casenumbercounter."last" + 1 RETURNING "last"'
+)
 
 
-def _next_number(moment: datetime.datetime, *, with_id: bool = False) -> tuple[str, int | None]:
+class Guard:
+    """A one-row SELECT that a report depends on (Open311: that its api_key is live). It is read by
+    the statement that takes the day's number, so it costs no round trip of its own; where it finds
+    no row, no number is taken, nothing is written, and ``case_report`` raises
+    :class:`Guard.Refused`. The row is given to the report's ``also``."""
+
+    class Refused(Exception):
+        pass
+
+    def __init__(self, sql: str, params: Sequence[Any]) -> None:
+        self.sql, self.params = sql, list(params)
+
+
+def _next_number(
+    moment: datetime.datetime, *, with_id: bool = False, guard: Guard | None = None
+) -> tuple[str, int | None, tuple[Any, ...] | None]:
     """``ZZ`` + the local date + a five-digit sequence of the day, e.g. ``ZZ2023050900012``, and,
-    ``with_id`` (PostgreSQL only), the id the new case will have. Concurrent reports never get the
-    same number; a report that fails after taking its number leaves a gap in the day's numbers,
-    never a duplicate."""
+    ``with_id`` (PostgreSQL only), the id the new case will have, and the ``guard``'s row (raising
+    Guard.Refused, with no number taken, where it has none). Concurrent reports never get the same
+    number; a report that fails after taking its number leaves a gap in the day's numbers, never a
+    duplicate."""
     day = timezone.localtime(moment).date()
     connection = transaction.get_connection()
+    day_value = connection.ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _NEXT_NUMBER_SQL + (_NEXT_ID_SQL if with_id else ""), [connection.ops.adapt_datefield_value(day)]
-        )
-        last, *taken = cursor.fetchone()
-    return f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}", int(taken[0]) if taken else None
+        if guard is not None and with_id:  # one statement: the guard, then the number only if it holds
+            cursor.execute(
+                f"WITH g AS ({guard.sql}), n AS ({_GUARDED_NUMBER_SQL}) SELECT n.last, {_NEXT_ID}, g.* FROM n, g",  # noqa: S608 (constants and the caller's SQL; values are parameters)
+                [*guard.params, day_value],
+            )
+            found = cursor.fetchone()
+            if found is None:
+                raise Guard.Refused
+            last, taken, row = found[0], found[1], tuple(found[2:])
+        else:
+            row = None
+            if guard is not None:
+                cursor.execute(guard.sql, guard.params)
+                row = cursor.fetchone()
+                if row is None:
+                    raise Guard.Refused
+            cursor.execute(_NEXT_NUMBER_SQL + (", " + _NEXT_ID if with_id else ""), [day_value])
+            last, *rest = cursor.fetchone()
+            taken = rest[0] if rest else None
+    number = f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}"
+    return number, int(taken) if taken is not None else None, row
 
 
 def follow_token_new() -> str:
@@ -275,7 +313,7 @@ def _event(
         unit=unit,
         created_at=at or now(),
     )
-    return fastsql.insert(event, defer=True)  # type: ignore[return-value]
+    return fastsql.insert(event, defer=True)
 
 
 def _reason(reason: str, field: str = "reason", *, required: bool = True) -> str:
@@ -364,11 +402,14 @@ def case_report(
     source: str,
     client_ip: str | None = None,
     priority: str = Priority.NORMAL,
-    also: Callable[[Case], Any] | None = None,
+    also: Callable[[Case, tuple[Any, ...] | None], Any] | None = None,
+    guard: Guard | None = None,
 ) -> Case:
     """File a new case and return it, with ``case.follow_token`` set to the reporter's private
-    token (shown once; only its hash is stored). ``also`` is called with the new case inside the
-    report's transaction (a channel's own record of the report, such as Open311's).
+    token (shown once; only its hash is stored). ``also`` is called with the new case and the
+    ``guard``'s row inside the report's transaction (a channel's own record of the report, such as
+    Open311's); a ``guard`` that finds no row refuses the report (Guard.Refused) after its fields
+    are checked.
 
     Everything is checked before anything is written; a bad field raises ValidationError keyed by
     the field (``category``, ``description``, ``place``, ``lat``, ``lng``, ``address``,
@@ -443,17 +484,20 @@ def case_report(
     # On PostgreSQL the number is its own statement before the transaction, so concurrent reports
     # do not queue on the counter row; SQLite has one writer at a time anyway, and taking the
     # number inside saves a second commit.
-    number, case_id = (
-        ("", None) if transaction.get_connection().vendor == "sqlite" else _next_number(moment, with_id=True)
+    number, case_id, guarded = (
+        ("", None, None)
+        if transaction.get_connection().vendor == "sqlite"
+        else _next_number(moment, with_id=True, guard=guard)
     )
     written: list[str] = []
     try:
-        with transaction.atomic(), fastsql.batch():
-            # The case and the rows that hang off it (timeline, audit, the channel's own) go in one
-            # round trip on PostgreSQL, where the case's id is known beforehand; foreign keys are
-            # checked at commit.
+        # The case and the rows that hang off it (timeline, audit, notifications, the channel's
+        # own) go in one round trip on PostgreSQL, where the case's id is known beforehand, and as
+        # one implicit transaction there unless photos make it a transaction of its own (their
+        # rows are not deferred inserts); foreign keys are checked at commit.
+        with transaction.atomic() if cleaned else contextlib.nullcontext(), fastsql.atomic():
             if not number:
-                number, _no_id = _next_number(moment)
+                number, _no_id, guarded = _next_number(moment, guard=guard)
             case = Case(
                 id=case_id,
                 number=number,
@@ -499,7 +543,7 @@ def case_report(
                     url=_case_url(case),
                 )
             if also is not None:
-                also(case)
+                also(case, guarded)
     except BaseException:
         _remove_files(written)
         raise

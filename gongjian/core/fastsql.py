@@ -14,16 +14,24 @@ event, an audit entry) is queued instead, and the queue is written when the bloc
 PostgreSQL in one round trip (one execute of several statements), on SQLite one by one (it has no
 round trips). A failing statement raises at the end of the block, inside the caller's transaction,
 so the caller's rollback takes everything back.
+
+``with atomic():`` is all-or-nothing like ``transaction.atomic()``, for a block whose writes are
+deferred inserts. On PostgreSQL outside any transaction it opens none: the queue goes as one
+multi-statement query, which PostgreSQL runs as one implicit transaction, so the block costs one
+round trip instead of three (BEGIN, the batch, COMMIT). Any other write inside it is refused
+there, so nothing can slip out of the all-or-nothing; functions given to :func:`on_commit` run
+once the queue is written. Everywhere else (SQLite, or inside a transaction already) it is
+``transaction.atomic()`` around ``batch()``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models.signals import post_save, pre_save
 
 _statements: dict[tuple[type[models.Model], str], tuple[str, list[models.Field[Any, Any]]]] = {}
@@ -31,6 +39,8 @@ _RETURNING = " RETURNING "
 _queue: contextvars.ContextVar[list[tuple[str, str, list[Any]]] | None] = contextvars.ContextVar(
     "fastsql_queue", default=None
 )
+# The functions to run once an atomic() block without a transaction has written its queue.
+_after: contextvars.ContextVar[list[Callable[[], Any]] | None] = contextvars.ContextVar("fastsql_after", default=None)
 
 
 def _statement(
@@ -59,7 +69,7 @@ def _statement(
     return found
 
 
-def insert(obj: models.Model, *, using: str = "default", defer: bool = False) -> models.Model:
+def insert[M: models.Model](obj: M, *, using: str = "default", defer: bool = False) -> M:
     """INSERT ``obj`` as a new row, as ``obj.save()`` would, and return it with its primary key;
     with ``defer`` inside :func:`batch`, queue it and return it without one."""
     connection = connections[using]
@@ -92,6 +102,51 @@ def batch() -> Iterator[None]:
     _flush(queue)
 
 
+def deferring() -> bool:
+    """Whether inserts with ``defer=True`` are queued here (inside batch() or atomic())."""
+    return _queue.get() is not None
+
+
+@contextlib.contextmanager
+def atomic(using: str = "default") -> Iterator[None]:
+    """All or nothing, for a block whose writes are deferred inserts (see the module's doc)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        with transaction.atomic(using=using), batch():
+            yield
+        return
+    queue: list[tuple[str, str, list[Any]]] = []
+    after: list[Callable[[], Any]] = []
+    tokens = _queue.set(queue), _after.set(after)
+    try:
+        with connection.execute_wrapper(_reads_only):
+            yield
+    finally:
+        _queue.reset(tokens[0])
+        _after.reset(tokens[1])
+    if any(entry[0] != using for entry in queue):
+        raise RuntimeError(f"fastsql.atomic({using!r}) queued a write for another database")
+    _flush(queue)
+    for function in after:
+        function()
+
+
+def _reads_only(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    if not sql.lstrip()[:6].upper() == "SELECT":
+        raise RuntimeError(f"a write inside fastsql.atomic() that is not a deferred insert: {sql[:80]}")
+    return execute(sql, params, many, context)
+
+
+def on_commit(function: Callable[[], Any], using: str = "default") -> None:
+    """Run ``function`` once the surrounding writes are committed: after the queue of an atomic()
+    block without a transaction, or as ``transaction.on_commit`` does."""
+    after = _after.get()
+    if after is not None:
+        after.append(function)
+    else:
+        transaction.on_commit(function, using=using)
+
+
 def _flush(queue: list[tuple[str, str, list[Any]]]) -> None:
     by_database: dict[str, list[tuple[str, list[Any]]]] = {}
     for using, sql, params in queue:
@@ -99,8 +154,12 @@ def _flush(queue: list[tuple[str, str, list[Any]]]) -> None:
     for using, statements in by_database.items():
         connection = connections[using]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # client-side binding: several statements, one round trip
-                cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+            bind = getattr(cursor.cursor, "mogrify", None)  # psycopg's client-side binding
+            if connection.vendor == "postgresql" and bind is not None and len(statements) > 1:
+                # Several statements in one round trip (the simple query protocol takes them with
+                # their values bound on this side). Each is bound on its own: psycopg keeps the
+                # parsed form of a statement of up to 50 parameters, not of a longer joined one.
+                cursor.execute("; ".join(bind(sql, params) for sql, params in statements))
             else:
                 for sql, params in statements:
                     cursor.execute(sql, params)

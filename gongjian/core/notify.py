@@ -8,15 +8,19 @@ page ``/notifications/``) and, if they have an email address, one email through 
 rolled-back change never mails anybody; a failing mail server never undoes the change.
 """
 
+import datetime
+import functools
 import logging
+import operator
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db.models import Q
 from django.utils.functional import Promise
 
+from gongjian.core import fastsql
 from gongjian.core.models import Notification
 
 log = logging.getLogger(__name__)
@@ -41,27 +45,30 @@ def notify(
         people.append(user)
     if not people:
         return []
-    rows = Notification.objects.bulk_create(
-        [Notification(recipient=u, kind=kind, title=str(title)[:200], body=str(body), url=url[:300]) for u in people]
-    )
+    made = [Notification(recipient=u, kind=kind, title=str(title)[:200], body=str(body), url=url[:300]) for u in people]
+    if fastsql.deferring():  # written with the rest of the caller's batch
+        rows = [fastsql.insert(n, defer=True) for n in made]
+    else:
+        rows = Notification.objects.bulk_create(made)
     if email:
-        addressed = [(n, u.email) for n, u in zip(rows, people, strict=True) if u.email]
+        # Each row is known by its recipient, kind and time (a queued row has no id yet).
+        addressed = [(n.recipient_id, n.created_at, u.email) for n, u in zip(rows, people, strict=True) if u.email]
         if addressed:
-            transaction.on_commit(lambda: _send([(n.pk, a) for n, a in addressed], str(title), str(body), url))
+            fastsql.on_commit(lambda: _send(addressed, kind, str(title), str(body), url))
     return rows
 
 
-def _send(targets: list[tuple[int, str]], title: str, body: str, url: str) -> None:
+def _send(targets: list[tuple[int, datetime.datetime, str]], kind: str, title: str, body: str, url: str) -> None:
     text = body + (f"\n\n{settings.SITE_URL.rstrip('/')}{url}" if url else "")
     sent = []
-    for pk, address in targets:
+    for recipient, at, address in targets:
         try:
             send_mail(title, text, None, [address], fail_silently=False)
-            sent.append(pk)
+            sent.append(Q(recipient_id=recipient, created_at=at))
         except Exception:  # a mail server that is down must not break the work that notified
             log.exception("notification email to %s failed", address)
     if sent:
-        Notification.objects.filter(pk__in=sent).update(emailed=True)
+        Notification.objects.filter(functools.reduce(operator.or_, sent), kind=kind).update(emailed=True)
 
 
 def unread_count(user: Any) -> int:

@@ -53,11 +53,28 @@ def api_key_revoke(*, key: ApiKey, actor: Any) -> ApiKey:
 
 
 # Asked on every Open311 POST, so a plain statement (the ORM's compiled SELECT costs more than
-# the indexed lookup); the database also says whether last_used_at is due for an update.
+# the indexed lookup); the database also says whether last_used_at is due for an update. A POST
+# that files a case asks it within the statement that takes the case's number (a cases Guard).
 _KEY_SQL = (
-    "SELECT id, name, prefix, (last_used_at IS NULL OR last_used_at < %s) FROM open311_apikey "
+    "SELECT id, name, prefix, (last_used_at IS NULL OR last_used_at < %s) AS stale FROM open311_apikey "
     "WHERE key_hash = %s AND revoked_at IS NULL"
 )
+
+
+class KeyRefused(Exception):
+    """The api_key is unknown or revoked."""
+
+
+def _key_params(raw: str, now: datetime.datetime) -> list[Any]:
+    return [connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION), hash_key(raw)]
+
+
+def _key_found(row: tuple[Any, ...], now: datetime.datetime) -> ApiKey:
+    """The key of a _KEY_SQL row, marked used if it is due (at most once per LAST_USED_RESOLUTION)."""
+    pk, name, prefix, stale = row
+    if stale:
+        ApiKey.objects.filter(pk=pk).update(last_used_at=now)
+    return ApiKey.from_db(connection.alias, ["id", "name", "prefix"], [pk, name, prefix])
 
 
 def api_key_authenticate(*, raw: str) -> ApiKey | None:
@@ -67,20 +84,14 @@ def api_key_authenticate(*, raw: str) -> ApiKey | None:
         return None
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(_KEY_SQL, [connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION), hash_key(raw)])
+        cursor.execute(_KEY_SQL, _key_params(raw, now))
         row = cursor.fetchone()
-    if row is None:
-        return None
-    pk, name, prefix, stale = row
-    key = ApiKey.from_db(connection.alias, ["id", "name", "prefix"], [pk, name, prefix])
-    if stale:
-        ApiKey.objects.filter(pk=pk).update(last_used_at=now)
-    return key
+    return None if row is None else _key_found(row, now)
 
 
 def request_create(
     *,
-    api_key: ApiKey,
+    api_key: ApiKey | str,
     category: Any,
     description: str,
     place: Any = None,
@@ -97,39 +108,55 @@ def request_create(
     client_ip: str | None = None,
 ) -> tuple[Any, Submission]:
     """Create a case from an Open311 POST (``source="open311"``), and remember what GeoReport
-    sent beside it. Raises the case service's ValidationError (keyed by case field) and changes
-    nothing when the report is refused."""
-    from gongjian.cases.services import case_report
+    sent beside it. ``api_key`` is the client's key as presented (checked here, in the statement
+    that takes the case's number: KeyRefused where it is unknown or revoked, after the report's
+    fields) or an ApiKey already checked. Raises the case service's ValidationError (keyed by case
+    field) and changes nothing when the report is refused."""
+    from gongjian.cases.services import Guard, case_report
 
+    now = timezone.now()
+    guard = None
+    if isinstance(api_key, str):
+        if not api_key or len(api_key) > MAX_KEY_LENGTH:
+            raise KeyRefused
+        guard = Guard(_KEY_SQL, _key_params(api_key, now))
     submissions: list[Submission] = []
+    found: list[tuple[Any, ...]] = []
 
-    def remember(case: Any) -> None:
+    def remember(case: Any, key_row: tuple[Any, ...] | None) -> None:
+        if key_row is not None:
+            found.append(key_row)
         submission = Submission(
             case=case,
-            api_key=api_key,
+            api_key_id=key_row[0] if key_row is not None else api_key.pk,  # type: ignore[union-attr]
             token=secrets.token_hex(16),
             media_url=media_url,
             device_id=device_id,
             account_id=account_id,
             attributes=attributes or {},
         )
-        submissions.append(fastsql.insert(submission, defer=True))  # type: ignore[arg-type]
+        submissions.append(fastsql.insert(submission, defer=True))
 
-    # The case and its Submission are written in the report's one transaction; the day's case
-    # number is taken before it, so concurrent reports do not wait on the counter row.
-    case = case_report(
-        category=category,
-        description=description,
-        place=place,
-        lat=lat,
-        lng=lng,
-        address=address,
-        reporter_name=reporter_name,
-        reporter_phone=reporter_phone,
-        reporter_email=reporter_email,
-        source="open311",
-        client_ip=client_ip,
-        also=remember,
-    )
-    submission = submissions[0]
-    return case, submission
+    # The case and its Submission are written together, all or nothing; the day's case number is
+    # taken before, so concurrent reports do not wait on the counter row.
+    try:
+        case = case_report(
+            category=category,
+            description=description,
+            place=place,
+            lat=lat,
+            lng=lng,
+            address=address,
+            reporter_name=reporter_name,
+            reporter_phone=reporter_phone,
+            reporter_email=reporter_email,
+            source="open311",
+            client_ip=client_ip,
+            also=remember,
+            guard=guard,
+        )
+    except Guard.Refused as exc:
+        raise KeyRefused from exc
+    if found:
+        _key_found(found[0], now)  # marks it used where that is due
+    return case, submissions[0]

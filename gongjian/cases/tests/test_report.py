@@ -148,3 +148,32 @@ def test_outside_a_transaction_the_number_is_taken_on_its_own(
     b = _report(category="sewer", lat="27.8857", lng="113.1255")
     assert int(b.number[-5:]) == int(a.number[-5:]) + 1  # a refused report takes no number
     assert b.place == located["xinyuan"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_outside_any_transaction_writes_everything_at_once_and_mails_after(
+    located: dict[str, Any], categories: dict[str, Any], beiling_staff: Any, mailoutbox: list[Any]
+) -> None:
+    """The path a public report takes in production (no surrounding transaction): on PostgreSQL the
+    case, its timeline, audit entry and the staff's notifications go in one statement with no
+    BEGIN or COMMIT; the email goes after they are written and marks its notification."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongjian.core.models import AuditEntry, Notification
+
+    type(beiling_staff).objects.filter(pk=beiling_staff.pk).update(email="staff@beiling.example")
+    with CaptureQueriesContext(connection) as queries:
+        case = case_report(
+            category=categories["sewer"], description="门口下水道堵了", place=located["xinyuan"], source="public"
+        )
+    assert CaseEvent.objects.filter(case=case, kind="reported").count() == 1
+    assert AuditEntry.objects.filter(event="cases.reported", object_id=str(case.pk), object_repr=case.number).exists()
+    note = Notification.objects.get(recipient=beiling_staff, kind="cases.reported")
+    assert case.number in note.title and note.emailed
+    assert [m.to for m in mailoutbox] == [["staff@beiling.example"]]
+    if connection.vendor == "postgresql":
+        writes = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+        assert len(writes) == 2  # the day's number (and the case's id), then everything else
+        assert all(t in writes[1] for t in ("cases_case", "cases_caseevent", "core_auditentry", "core_notification"))
+        assert not any(q["sql"] in ("BEGIN", "COMMIT") for q in queries.captured_queries)

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError
 
 from gongjian.core import fastsql, memo
 from gongjian.core.models import AuditEntry
@@ -105,3 +106,57 @@ def test_a_batch_writes_its_deferred_rows_at_the_end_and_none_if_it_fails(world:
     assert not AuditEntry.objects.filter(event="x.4").exists()
     fastsql.insert(entry(5), defer=True)  # outside a batch, defer changes nothing
     assert AuditEntry.objects.filter(event="x.5").exists()
+
+
+def _event(n: int | str) -> AuditEntry:
+    return AuditEntry(action="event", event=f"atomic.{n}", changes={"n": n})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_atomic_writes_all_or_nothing_and_runs_on_commit_after() -> None:
+    """Outside a transaction on PostgreSQL, atomic() opens none: its deferred inserts go as one
+    statement (no BEGIN or COMMIT), which the server runs all or nothing; elsewhere it is an
+    ordinary transaction. Either way a failure anywhere leaves nothing and tells nobody."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    told: list[str] = []
+    with CaptureQueriesContext(connection) as queries, fastsql.atomic():
+        for n in (1, 2, 3):
+            fastsql.insert(_event(n), defer=True)
+        fastsql.on_commit(lambda: told.append(f"{AuditEntry.objects.filter(event__startswith='atomic.').count()}"))
+        assert not AuditEntry.objects.filter(event__startswith="atomic.").exists() and told == []
+    assert told == ["3"]  # after the rows were written
+    sent = [q["sql"] for q in queries.captured_queries]
+    if connection.vendor == "postgresql":
+        assert [s.count("INSERT INTO") for s in sent if "INSERT" in s] == [3]
+        assert not any(s in ("BEGIN", "COMMIT") for s in sent)
+
+    # A statement the database refuses (action may not be NULL) takes the whole queue back with it.
+    with pytest.raises(IntegrityError), fastsql.atomic():
+        fastsql.insert(_event(4), defer=True)
+        fastsql.insert(AuditEntry(action=None, event="atomic.null", changes={}), defer=True)
+        fastsql.on_commit(lambda: told.append("never"))
+    assert not AuditEntry.objects.filter(event="atomic.4").exists() and told == ["3"]
+
+    # So does a failure of the caller.
+    with pytest.raises(RuntimeError, match="the caller failed"), fastsql.atomic():
+        fastsql.insert(_event(5), defer=True)
+        raise RuntimeError("the caller failed")
+    assert not AuditEntry.objects.filter(event="atomic.5").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_atomic_without_a_transaction_refuses_any_other_write() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL runs atomic() without a transaction")
+    with pytest.raises(RuntimeError, match="not a deferred insert"), fastsql.atomic():
+        fastsql.insert(_event(6), defer=True)
+        AuditEntry.objects.filter(event="nothing").update(event="x")  # would escape the all-or-nothing
+    assert not AuditEntry.objects.filter(event="atomic.6").exists()
+    with fastsql.atomic():  # reads are let through
+        assert AuditEntry.objects.filter(event="atomic.6").count() == 0
+        fastsql.insert(_event(7), defer=True)
+    assert AuditEntry.objects.filter(event="atomic.7").exists()

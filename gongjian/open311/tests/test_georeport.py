@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from gongjian.cases.models import Case
+from gongjian.cases.models import Case, CaseNumberCounter
 from gongjian.open311 import mapping
 from gongjian.open311.models import Submission
 from gongjian.open311.services import api_key_revoke
@@ -243,6 +243,27 @@ def test_it_refuses_a_revoked_api_key(client: Client, open311: dict[str, Any], c
     assert response.status_code == 403
     assert "api_key" in errors_of(response, "xml")[0][1]
     assert Case.objects.count() == 1
+    # The key is read by the statement that takes the day's number: a refused key takes none.
+    assert list(CaseNumberCounter.objects.values_list("last", flat=True)) == [1]
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"service_code": "no-such-service"}, {"lat": "91"}, {"description": "长" * 4001}, {"email": "不是邮箱"}],
+)
+def test_it_tells_a_client_without_a_live_key_only_that(
+    client: Client, open311: dict[str, Any], city_admin: Any, fields: dict[str, str]
+) -> None:
+    """The key is checked with the report's number, after its fields; a refused report still
+    answers 403 first where the key is unknown or revoked, and 400/404 only to a live key."""
+    assert report(client, "o311_guessed-key", **fields).status_code == 403
+    assert report(client, open311["raw_key"], **fields).status_code in (400, 404)
+    api_key_revoke(key=open311["key"], actor=city_admin)
+    response = report(client, open311["raw_key"], **fields)
+    assert response.status_code == 403
+    assert "api_key" in errors_of(response, "json")[0][1]
+    assert not Case.objects.exists() and not CaseNumberCounter.objects.exists()
 
 
 @pytest.mark.parametrize(
