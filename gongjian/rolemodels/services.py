@@ -3,12 +3,14 @@ comments and their moderation, quarantines, recounts and published results.
 
 The vote path (:func:`vote_cast`) is built for a crowd: it reads the round's settings from a
 short-lived per-process copy, counts rate limits in the shared cache, and writes one INSERT whose
-own SELECT picks the vote's slots; the database's UNIQUE and CHECK constraints are what hold the
-daily limits, so concurrent requests can never store one vote too many.
+own SELECT picks the vote's slots (on PostgreSQL inside a function that keeps its plan, migration
+0005); the database's UNIQUE and CHECK constraints are what hold the daily limits, so concurrent
+requests can never store one vote too many.
 """
 
 import datetime
 import itertools
+import os
 import statistics
 import threading
 import time
@@ -25,6 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis import exceptions as redis_exceptions
 
 from gongjian.core import audit, policy
 from gongjian.core.ratelimit import hit
@@ -534,7 +537,31 @@ def _count_hits(client: Any, keys: list[str], window: int) -> list[int]:
     """Count one hit on each key in the current ``window``-second window, in one Redis round trip."""
     now = int(time.time())
     full = [f"gj:{key}:{now - now % window}" for key in keys]
-    return [int(n) for n in client.count_hits(keys=full, args=[window + 5])]
+    return [int(n) for n in _run_count_hits(client, full, window + 5)]
+
+
+_own_connection = threading.local()
+
+
+def _run_count_hits(client: Any, keys: list[str], ttl: int) -> Any:
+    """The hit-counting script on this thread's own connection to the cache's Redis. Through the
+    client, each call checks a connection out of the pool and back (a lock, a fork check, a poll
+    of the socket for stray data, metrics) and runs in a retry wrapper: together about as much
+    Python as the round trip itself. Anything unusual (no connection yet in this process, a
+    broken connection, the script not loaded) goes through the client as before."""
+    pool = client.connection_pool
+    conn = getattr(_own_connection, "conn", None)
+    if conn is None or _own_connection.pool is not pool or _own_connection.pid != os.getpid():
+        conn = pool.connection_class(**pool.connection_kwargs)
+        _own_connection.conn, _own_connection.pool, _own_connection.pid = conn, pool, os.getpid()
+    try:
+        conn.send_command("EVALSHA", client.count_hits.sha, len(keys), *keys, ttl)
+        return conn.read_response()
+    except (redis_exceptions.ConnectionError, redis_exceptions.TimeoutError, OSError):
+        conn.disconnect()  # a reply may be half read: start afresh next time
+    except redis_exceptions.NoScriptError:
+        pass  # Redis restarted or its scripts were flushed: the client loads the script again
+    return client.count_hits(keys=keys, args=[ttl])
 
 
 def _rate_check(*, voter_id: int, client_ip: str | None, challenge_token: str, challenge_answer: str) -> None:
@@ -559,16 +586,22 @@ def _rate_check(*, voter_id: int, client_ip: str | None, challenge_token: str, c
             raise ChallengeRequired(security.challenge_issue())
 
 
-def _insert_vote(params: list[Any]) -> tuple[Any, ...] | None:
+def _insert_vote(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
     # In autocommit (a request) the statement is its own transaction: one round trip, and a
     # constraint violation leaves nothing to roll back. Inside a transaction, a savepoint.
     if connection.in_atomic_block:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_INSERT_VOTE, params)
+            cursor.execute(sql, params)
             return cursor.fetchone()
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_VOTE, params)
+        cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+# PostgreSQL: the same INSERT inside a function (migration 0005) that keeps its plan for the
+# session, and answers the vote's id or, when nothing was stored, why (one of these codes).
+_CAST_VOTE = "SELECT rolemodels_vote_cast(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_CAST_REFUSALS = {-1: "blocked", -2: "candidate_limit", -3: "daily_limit"}
 
 
 def vote_cast(
@@ -608,31 +641,44 @@ def vote_cast(
     day = timezone.localdate(now)
     ops = connection.ops
     day_v = ops.adapt_datefield_value(day)
-    params = [
-        cfg.id, candidate_id, voter_id, day_v, cfg.per_candidate, cfg.per_day,
-        ops.adapt_datetimefield_value(now), client_ip, security.device_hash(device),
-        cfg.id, voter_id, candidate_id, day_v,
-        cfg.id, voter_id, day_v,
-        cfg.per_candidate, cfg.per_day,
-        voter_id,
-    ]  # fmt: skip
+    device_digest = security.device_hash(device)
+    if connection.vendor == "postgresql":
+        sql = _CAST_VOTE
+        params = [
+            cfg.id, candidate_id, voter_id, day_v, cfg.per_candidate, cfg.per_day,
+            ops.adapt_datetimefield_value(now), client_ip, device_digest,
+        ]  # fmt: skip
+    else:
+        sql = _INSERT_VOTE
+        params = [
+            cfg.id, candidate_id, voter_id, day_v, cfg.per_candidate, cfg.per_day,
+            ops.adapt_datetimefield_value(now), client_ip, device_digest,
+            cfg.id, voter_id, candidate_id, day_v,
+            cfg.id, voter_id, day_v,
+            cfg.per_candidate, cfg.per_day,
+            voter_id,
+        ]  # fmt: skip
+    reason = ""
     for _attempt in range(MAX_DAILY_VOTES + 2):
         try:
-            row = _insert_vote(params)
+            row = _insert_vote(sql, params)
         except IntegrityError:
             continue  # a concurrent vote took this slot: count again
-        if row is not None:
+        if row is not None and row[0] > 0:  # the stored vote's id
             return int(row[0])
+        reason = _CAST_REFUSALS.get(row[0], "") if row is not None else ""
         break
     else:
         raise VoteRefused(_("投票繁忙，请稍后再试。"), "busy")
-    # Why nothing was stored, in one statement (a crowd's repeated likes all come this way).
-    with connection.cursor() as cursor:
-        cursor.execute(_REFUSAL_SQL, [voter_id, candidate_id, cfg.id, voter_id, day_v])
-        usable, here = cursor.fetchone()
-    if not usable:
+    if not reason:
+        # Why nothing was stored, in one statement (a crowd's repeated likes all come this way).
+        with connection.cursor() as cursor:
+            cursor.execute(_REFUSAL_SQL, [voter_id, candidate_id, cfg.id, voter_id, day_v])
+            usable, here = cursor.fetchone()
+        reason = "blocked" if not usable else "candidate_limit" if (here or 0) >= cfg.per_candidate else "daily_limit"
+    if reason == "blocked":
         raise VoteRefused(_("该投票账号已停用，不能点赞。"), "blocked", field="voter")
-    if (here or 0) >= cfg.per_candidate:
+    if reason == "candidate_limit":
         raise VoteRefused(
             _("今天已为这位候选人点过赞（每天 %(n)d 次），明天再来吧。") % {"n": cfg.per_candidate}, "candidate_limit"
         )

@@ -4,13 +4,14 @@ from gongjian.rolemodels import views
 
 app_name = "rolemodels"
 urlpatterns: list[URLPattern | URLResolver] = [
+    # First: the vote endpoint a crowd calls, so that resolving it tries no other pattern here.
+    path("rounds/<int:pk>/votes/", views.vote_json, name="vote-json"),
     path("", views.index, name="index"),
     path("verify/", views.verify, name="verify"),
     path("rounds/new/", views.round_form, name="round-create"),
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("rounds/<int:pk>/edit/", views.round_form, name="round-edit"),
     path("rounds/<int:pk>/vote/", views.vote, name="vote"),
-    path("rounds/<int:pk>/votes/", views.vote_json, name="vote-json"),
     path("rounds/<int:pk>/integrity/", views.integrity, name="integrity"),
     path("rounds/<int:pk>/quarantine/", views.quarantine, name="quarantine"),
     path("rounds/<int:pk>/recount/", views.recount, name="recount"),

@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import secrets
 import threading
 from typing import Any
 
@@ -195,3 +196,17 @@ def test_a_blocked_voter_cannot_vote_with_a_token_signed_before_the_block(
     )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "voter"
     assert not Vote.objects.exists()
+
+
+def test_the_hit_counter_recovers_from_a_broken_connection_and_a_forgotten_script() -> None:
+    client = services._redis()
+    if client is None:
+        pytest.skip("needs Redis (REDIS_URL=redis://…)")
+    keys = [f"rm-vote:test:{secrets.token_hex(8)}"]
+    assert services._count_hits(client, keys, 60) == [1]
+    services._own_connection.conn._sock.close()  # the connection breaks: this hit goes through the pool
+    assert services._count_hits(client, keys, 60) == [2]
+    assert services._count_hits(client, keys, 60) == [3]  # and the next on a new connection of its own
+    client.count_hits.sha = "0" * 40  # as if Redis had lost the script: the client loads it again
+    assert services._count_hits(client, keys, 60) == [4]
+    assert services._count_hits(client, keys, 60) == [5]
