@@ -28,4 +28,12 @@ def development_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         found.append(
             Error("DEMO_MODE is on: the demo accounts and their published password exist.", id="gongjian.E010")
         )
+    if settings.ROLEMODELS_SMS_SENDER.endswith(".ConsoleSender"):
+        found.append(
+            Error(
+                "ROLEMODELS_SMS_SENDER is the console sender: voters' one-time codes would go to the log, "
+                "not to their phones; name the SMS gateway's adapter.",
+                id="gongjian.E011",
+            )
+        )
     return found

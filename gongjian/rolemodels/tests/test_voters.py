@@ -32,6 +32,13 @@ def test_it_sends_a_code_and_keeps_only_hashes() -> None:
     assert voter.user.username.startswith("voter-") and not voter.user.has_usable_password()
 
 
+def test_the_console_sender_logs_the_number_masked(caplog: Any, capsys: Any) -> None:
+    services.code_request(phone="13807330002", client_ip="10.0.0.2")
+    shown = caplog.text + capsys.readouterr().out
+    assert "138****0002" in shown and "13807330002" not in shown
+    assert len(sent_code("13807330002")) == 6  # the outbox still answers by the full number
+
+
 def test_it_refuses_a_wrong_number() -> None:
     with pytest.raises(ValidationError) as exc:
         services.code_request(phone="12345", client_ip=None)
