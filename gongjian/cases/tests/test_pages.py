@@ -238,6 +238,9 @@ def test_the_case_pages_speak_english(reported: Case) -> None:
     assert "Report a problem" in body and "Kind of problem" in body
     body = c.get(reverse("cases:public-detail", args=[reported.number])).content.decode()
     assert "Progress" in body and "Reported" in body
+    # The case's place is its location (the places' breadcrumbs say "位置" too, in another sense).
+    body = c.get(reverse("cases:follow", args=[reported.follow_token])).content.decode()  # type: ignore[attr-defined]
+    assert "<dt>Location</dt>" in body and "Breadcrumbs" not in body
 
 
 def test_the_export_button_carries_the_lists_filters(
