@@ -75,8 +75,18 @@ def _dated(model: Any, pks: list[int], **times: datetime.datetime) -> None:
     model.objects.filter(pk__in=pks).update(**times)
 
 
-def _voters(ctx: DemoContext, n: int, *, prefix: str, net: str, ip: str | None = None) -> list[Voter]:
-    """Phone-verified voting accounts, listed with the demo accounts (demo password)."""
+def _voters(
+    ctx: DemoContext,
+    n: int,
+    *,
+    prefix: str,
+    net: str,
+    ip: str | None = None,
+    verified: datetime.datetime | None = None,
+    every: datetime.timedelta = datetime.timedelta(0),
+) -> list[Voter]:
+    """Phone-verified voting accounts, listed with the demo accounts (demo password), verified at
+    ``verified`` (the round's first morning by default), one each ``every``."""
     names = [f"{prefix}{i + 1:02d}" for i in range(n)]
     taken = set(User.objects.filter(username__in=names).values_list("username", flat=True))
     hashed = make_password(data.DEMO_PASSWORD)
@@ -91,7 +101,7 @@ def _voters(ctx: DemoContext, n: int, *, prefix: str, net: str, ip: str | None =
                 user=u,
                 phone_hash=security.phone_hash(f"demo:{prefix}:{i}"),
                 phone_hint=f"{i:04d}",
-                verified_at=_at(datetime.date(2023, 5, 8), 8),
+                verified_at=(verified or _at(datetime.date(2023, 5, 8), 8)) + i * every,
                 created_ip=ip or f"{net}.{i // 200}.{i % 200 + 1}",
             )
             for i, u in enumerate(users)
@@ -166,8 +176,17 @@ def _good_person_likes(ctx: DemoContext, rnd: Round, deng: Nomination, office: A
             at = _at(day, ctx.rng.randint(7, 22), ctx.rng.randrange(60), ctx.rng.randrange(60))
             plan.append((voter, ctx.rng.choice(entries), max(at, rnd.opens_at), str(voter.created_ip)))
     _likes(rnd, plan)
-    # 2023-05-20 02:13: six new accounts from one address like 邓成明, one every 9 seconds.
-    farm = _voters(ctx, 6, prefix="voter-x", net="10.66", ip="10.66.6.6")
+    # 2023-05-20 02:13: six accounts verified from one address in the minutes before like 邓成明,
+    # one every 9 seconds.
+    farm = _voters(
+        ctx,
+        6,
+        prefix="voter-x",
+        net="10.66",
+        ip="10.66.6.6",
+        verified=_at(datetime.date(2023, 5, 20), 2, 11),
+        every=datetime.timedelta(seconds=20),
+    )
     deng_entry = next(e for e in entries if e.nomination_id == deng.pk)
     _likes(rnd, [(v, deng_entry, _at(datetime.date(2023, 5, 20), 2, 13) + datetime.timedelta(seconds=9 * i),
                   "10.66.6.6") for i, v in enumerate(farm)])  # fmt: skip

@@ -868,6 +868,9 @@ BURST_WINDOW_SECONDS = 600
 BURST_MIN_VOTES = 20
 BURST_FACTOR = 5
 ACCOUNTS_PER_SOURCE = 5
+# "New" accounts: verified within this long of each other. Without a window, an address many
+# households share (a compound's or a campus's carrier NAT) added up its accounts over weeks.
+ACCOUNTS_WINDOW_SECONDS = 3600
 REGULAR_MIN_VOTES = 6
 REGULAR_MAX_VARIATION = 0.05
 
@@ -929,34 +932,47 @@ def round_anomalies(*, round: Round) -> list[Finding]:
             else:
                 i += 1
 
-    # 2. Many new accounts from one address or device (as verified), and their votes here.
+    # 2. Many new accounts from one address or device: at least ACCOUNTS_PER_SOURCE verified within
+    # an hour of the first of them (as verified), and their votes here.
     votes_by_voter: dict[int, list[int]] = {}
     for vid, _c, voter, *_rest in rows:
         votes_by_voter.setdefault(voter, []).append(vid)
-    voters = Voter.objects.filter(pk__in=votes_by_voter).values_list("pk", "created_ip", "device_hash")
-    by_source: dict[tuple[str, str], list[int]] = {}
-    for pk, ip, dev in voters:
+    voters = Voter.objects.filter(pk__in=votes_by_voter).values_list("pk", "created_ip", "device_hash", "verified_at")
+    by_source: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for pk, ip, dev, verified in voters:
         if ip:
-            by_source.setdefault(("accounts_address", ip), []).append(pk)
+            by_source.setdefault(("accounts_address", ip), []).append((verified.timestamp(), pk))
         if dev:
-            by_source.setdefault(("accounts_device", dev), []).append(pk)
-    for (kind, source), pks in by_source.items():
-        if len(pks) >= ACCOUNTS_PER_SOURCE:
+            by_source.setdefault(("accounts_device", dev), []).append((verified.timestamp(), pk))
+    for (kind, source), accounts in by_source.items():
+        if len(accounts) < ACCOUNTS_PER_SOURCE:
+            continue
+        accounts.sort()
+        i = 0
+        while i < len(accounts):
+            j = i
+            while j < len(accounts) and accounts[j][0] < accounts[i][0] + ACCOUNTS_WINDOW_SECONDS:
+                j += 1
+            if j - i < ACCOUNTS_PER_SOURCE:
+                i += 1
+                continue
             label = _source_label(("addr:" if kind == "accounts_address" else "dev:") + source)
+            first = timezone.localtime(datetime.datetime.fromtimestamp(accounts[i][0], tz=datetime.UTC))
             findings.append(
                 Finding(
-                    key=f"{kind}:{source}",
+                    key=f"{kind}:{source}:{int(accounts[i][0])}",
                     kind=kind,
                     title=(
-                        _("同一地址验证了 %(n)d 个账号")
+                        _("同一地址 1 小时内验证了 %(n)d 个账号")
                         if kind == "accounts_address"
-                        else _("同一设备验证了 %(n)d 个账号")
+                        else _("同一设备 1 小时内验证了 %(n)d 个账号")
                     )
-                    % {"n": len(pks)},
-                    detail=label,
-                    vote_ids=sorted(v for pk in pks for v in votes_by_voter[pk]),
+                    % {"n": j - i},
+                    detail=_("%(source)s，%(at)s 起") % {"source": label, "at": first.strftime("%m-%d %H:%M")},
+                    vote_ids=sorted(v for _t, pk in accounts[i:j] for v in votes_by_voter[pk]),
                 )
             )
+            i = j
 
     # 3. Machine-regular intervals from one address or one device.
     series: dict[tuple[str, str], list[tuple[float, int]]] = {}

@@ -72,6 +72,28 @@ def test_it_reports_many_new_accounts_from_one_address_or_device(open_round: Any
     assert len(kinds["accounts_device"].vote_ids) == 5
 
 
+def test_accounts_are_many_from_one_address_only_when_they_are_new_together(open_round: Any) -> None:
+    """An address many households share (a compound's carrier NAT) verifies accounts all through a
+    round: that is not a farm. Five within an hour of each other is."""
+    zhang = entry_of(open_round, "张满珍")
+    shared = make_voters(8, ip="10.5.5.5", start=0)
+    base = timezone.now() - datetime.timedelta(days=3)
+    for i, v in enumerate(shared):  # one every three hours
+        Voter.objects.filter(pk=v.pk).update(verified_at=base + datetime.timedelta(hours=3 * i))
+    add_votes(open_round, zhang, shared, at=open_round.opens_at, step=611, ip="")
+    assert not [f for f in services.round_anomalies(round=open_round) if f.kind == "accounts_address"]
+    farm = make_voters(5, ip="10.5.5.5", start=100)
+    for i, v in enumerate(farm):  # then five in 40 minutes
+        Voter.objects.filter(pk=v.pk).update(verified_at=base + datetime.timedelta(days=1, minutes=10 * i))
+    farm_votes = add_votes(open_round, zhang, farm, at=open_round.opens_at + datetime.timedelta(hours=2), ip="")
+    [finding] = [f for f in services.round_anomalies(round=open_round) if f.kind == "accounts_address"]
+    # The shared accounts (0, 3, … 21 h) stay out of the farm's hour (24 h to 24 h 40).
+    assert sorted(finding.vote_ids) == sorted(farm_votes)
+    assert "5" in finding.title
+    services.quarantine_finding(round=open_round, key=finding.key, reason="40 分钟内新注册 5 个账号", actor=None)
+    assert Vote.objects.filter(pk__in=farm_votes, quarantine__isnull=False).count() == 5
+
+
 def test_it_reports_votes_at_machine_regular_intervals(open_round: Any) -> None:
     zhang = entry_of(open_round, "张满珍")
     bot = add_votes(open_round, zhang, make_voters(8, start=0), at=open_round.opens_at, step=30.0, ip="10.7.7.7")
