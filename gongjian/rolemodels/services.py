@@ -14,7 +14,7 @@ import os
 import statistics
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -908,29 +908,24 @@ def round_anomalies(*, round: Round) -> list[Finding]:
         times.setdefault(cand, []).append((at.timestamp(), vid))
     for cand, points in times.items():
         span_windows = max(1.0, (points[-1][0] - points[0][0]) / BURST_WINDOW_SECONDS)
-        i = j = 0
-        while i < len(points):
-            # The window's end only moves forward: one pass over the candidate's votes.
-            j = max(j, i)
-            while j < len(points) and points[j][0] < points[i][0] + BURST_WINDOW_SECONDS:
-                j += 1
-            n = j - i
-            usual = (len(points) - n) / span_windows
-            if n >= BURST_MIN_VOTES and n >= BURST_FACTOR * usual:
-                start = timezone.localtime(datetime.datetime.fromtimestamp(points[i][0], tz=datetime.UTC))
-                findings.append(
-                    Finding(
-                        key=f"burst:{cand}:{int(points[i][0])}",
-                        kind="burst",
-                        title=_("集中点赞：%(name)s") % {"name": names.get(cand, cand)},
-                        detail=_("%(at)s 起 10 分钟内 %(n)d 票，其余时间平均每 10 分钟 %(usual).1f 票")
-                        % {"at": start.strftime("%m-%d %H:%M"), "n": n, "usual": usual},
-                        vote_ids=[vid for _t, vid in points[i:j]],
-                    )
+
+        def usual(n: int, total: int = len(points), span: float = span_windows) -> float:
+            return (total - n) / span  # the candidate's votes per window, outside a window of n
+
+        def burst(n: int, usual: Callable[[int], float] = usual) -> bool:
+            return n >= BURST_MIN_VOTES and n >= BURST_FACTOR * usual(n)
+
+        for i, j in _dense_windows(points, BURST_WINDOW_SECONDS, burst):
+            findings.append(
+                Finding(
+                    key=f"burst:{cand}:{int(points[i][0])}",
+                    kind="burst",
+                    title=_("集中点赞：%(name)s") % {"name": names.get(cand, cand)},
+                    detail=_("%(at)s 起 10 分钟内 %(n)d 票，其余时间平均每 10 分钟 %(usual).1f 票")
+                    % {"at": _local(points[i][0]).strftime("%m-%d %H:%M"), "n": j - i, "usual": usual(j - i)},
+                    vote_ids=[vid for _t, vid in points[i:j]],
                 )
-                i = j
-            else:
-                i += 1
+            )
 
     # 2. Many new accounts from one address or device: at least ACCOUNTS_PER_SOURCE verified within
     # an hour of the first of them (as verified), and their votes here.
@@ -948,16 +943,8 @@ def round_anomalies(*, round: Round) -> list[Finding]:
         if len(accounts) < ACCOUNTS_PER_SOURCE:
             continue
         accounts.sort()
-        i = 0
-        while i < len(accounts):
-            j = i
-            while j < len(accounts) and accounts[j][0] < accounts[i][0] + ACCOUNTS_WINDOW_SECONDS:
-                j += 1
-            if j - i < ACCOUNTS_PER_SOURCE:
-                i += 1
-                continue
+        for i, j in _dense_windows(accounts, ACCOUNTS_WINDOW_SECONDS, lambda n: n >= ACCOUNTS_PER_SOURCE):
             label = _source_label(("addr:" if kind == "accounts_address" else "dev:") + source)
-            first = timezone.localtime(datetime.datetime.fromtimestamp(accounts[i][0], tz=datetime.UTC))
             findings.append(
                 Finding(
                     key=f"{kind}:{source}:{int(accounts[i][0])}",
@@ -968,11 +955,11 @@ def round_anomalies(*, round: Round) -> list[Finding]:
                         else _("同一设备 1 小时内验证了 %(n)d 个账号")
                     )
                     % {"n": j - i},
-                    detail=_("%(source)s，%(at)s 起") % {"source": label, "at": first.strftime("%m-%d %H:%M")},
+                    detail=_("%(source)s，%(at)s 起")
+                    % {"source": label, "at": _local(accounts[i][0]).strftime("%m-%d %H:%M")},
                     vote_ids=sorted(v for _t, pk in accounts[i:j] for v in votes_by_voter[pk]),
                 )
             )
-            i = j
 
     # 3. Machine-regular intervals from one address or one device.
     series: dict[tuple[str, str], list[tuple[float, int]]] = {}
@@ -1003,6 +990,28 @@ def round_anomalies(*, round: Round) -> list[Finding]:
     for f in findings:
         f.quarantined = sum(1 for v in f.vote_ids if v in quarantined)
     return findings
+
+
+def _dense_windows(
+    points: list[tuple[float, Any]], seconds: float, dense: Callable[[int], bool]
+) -> Iterator[tuple[int, int]]:
+    """The runs ``points[i:j]`` (sorted by time, in seconds) that lie within ``seconds`` of their
+    first point and that ``dense(j - i)`` accepts; after a run the search goes on past its end.
+    The window's end only moves forward: one pass over the points."""
+    i = j = 0
+    while i < len(points):
+        j = max(j, i)
+        while j < len(points) and points[j][0] < points[i][0] + seconds:
+            j += 1
+        if dense(j - i):
+            yield i, j
+            i = j
+        else:
+            i += 1
+
+
+def _local(timestamp: float) -> datetime.datetime:
+    return timezone.localtime(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
 
 
 def _source_label(source: str) -> str:
