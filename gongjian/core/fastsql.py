@@ -132,7 +132,7 @@ def atomic(using: str = "default") -> Iterator[None]:
 
 
 def _reads_only(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    if not sql.lstrip()[:6].upper() == "SELECT":
+    if sql.lstrip()[:6].upper() != "SELECT":
         raise RuntimeError(f"a write inside fastsql.atomic() that is not a deferred insert: {sql[:80]}")
     return execute(sql, params, many, context)
 

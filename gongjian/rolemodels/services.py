@@ -641,18 +641,16 @@ def vote_cast(
     day = timezone.localdate(now)
     ops = connection.ops
     day_v = ops.adapt_datefield_value(day)
-    device_digest = security.device_hash(device)
+    # The function's arguments; the plain statement (SQLite) names some of them again.
+    params = [
+        cfg.id, candidate_id, voter_id, day_v, cfg.per_candidate, cfg.per_day,
+        ops.adapt_datetimefield_value(now), client_ip, security.device_hash(device),
+    ]  # fmt: skip
     if connection.vendor == "postgresql":
         sql = _CAST_VOTE
-        params = [
-            cfg.id, candidate_id, voter_id, day_v, cfg.per_candidate, cfg.per_day,
-            ops.adapt_datetimefield_value(now), client_ip, device_digest,
-        ]  # fmt: skip
     else:
         sql = _INSERT_VOTE
-        params = [
-            cfg.id, candidate_id, voter_id, day_v, cfg.per_candidate, cfg.per_day,
-            ops.adapt_datetimefield_value(now), client_ip, device_digest,
+        params += [
             cfg.id, voter_id, candidate_id, day_v,
             cfg.id, voter_id, day_v,
             cfg.per_candidate, cfg.per_day,
