@@ -100,6 +100,10 @@ else:
     # A new connection per request made writes 8x slower here: keep them open.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The hot write paths (case intake) keep their few statements prepared on each PostgreSQL
+# connection (core.fastsql.prepared_cursor). Set it false behind a pooler in transaction mode
+# that keeps no prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache (rate limits, counters): Redis when REDIS_URL is set, else the database, so that

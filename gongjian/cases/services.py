@@ -132,6 +132,11 @@ _NEXT_NUMBER_SQL = (
 # On PostgreSQL the same statement can also take the new case's id from its sequence, so that the
 # case and the rows that point to it are written together in one round trip.
 _NEXT_ID = "nextval(pg_get_serial_sequence('cases_case', 'id'))"
+# A number taken in autocommit is a transaction of its own, and it need not wait for its commit to
+# reach the disk: the report that uses it commits after it, synchronously, and PostgreSQL writes its
+# log in order, so that commit makes the number's durable too. A crash in between can lose only a
+# number that no stored case has. (Inside a caller's transaction it would apply to all of it: not there.)
+_LAZY_COMMIT = "set_config('synchronous_commit', 'off', true)"
 # The same upsert, which adds to the day's count only where the guard ``g`` found its row.
 _GUARDED_NUMBER_SQL = (
     'INSERT INTO cases_casenumbercounter ("day", "last") SELECT %s, 1 WHERE EXISTS (SELECT 1 FROM g) '
@@ -163,16 +168,17 @@ def _next_number(
     day = timezone.localtime(moment).date()
     connection = transaction.get_connection()
     day_value = connection.ops.adapt_datefield_value(day)
-    with connection.cursor() as cursor:
+    lazy = _LAZY_COMMIT if with_id and not connection.in_atomic_block else "NULL"
+    with fastsql.prepared_cursor() as cursor:
         if guard is not None and with_id:  # one statement: the guard, then the number only if it holds
-            cursor.execute(
-                f"WITH g AS ({guard.sql}), n AS ({_GUARDED_NUMBER_SQL}) SELECT n.last, {_NEXT_ID}, g.* FROM n, g",  # noqa: S608 (constants and the caller's SQL; values are parameters)
-                [*guard.params, day_value],
-            )
+            # Constants and the caller's SQL; the values are parameters.
+            sql = f"WITH g AS ({guard.sql}), n AS ({_GUARDED_NUMBER_SQL}) "
+            sql += f"SELECT n.last, {_NEXT_ID}, {lazy}, g.* FROM n, g"  # noqa: S608
+            cursor.execute(sql, [*guard.params, day_value])
             found = cursor.fetchone()
             if found is None:
                 raise Guard.Refused
-            last, taken, row = found[0], found[1], tuple(found[2:])
+            last, taken, row = found[0], found[1], tuple(found[3:])
         else:
             row = None
             if guard is not None:
@@ -180,7 +186,7 @@ def _next_number(
                 row = cursor.fetchone()
                 if row is None:
                     raise Guard.Refused
-            cursor.execute(_NEXT_NUMBER_SQL + (", " + _NEXT_ID if with_id else ""), [day_value])
+            cursor.execute(_NEXT_NUMBER_SQL + (f", {_NEXT_ID}, {lazy}" if with_id else ""), [day_value])
             last, *rest = cursor.fetchone()
             taken = rest[0] if rest else None
     number = f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{int(last):05d}"

@@ -11,13 +11,15 @@ memo watches): those keep ``save()``.
 
 Inside ``with batch():`` an ``insert(obj, defer=True)`` whose new id nobody needs (a timeline
 event, an audit entry) is queued instead, and the queue is written when the block ends: on
-PostgreSQL in one round trip (one execute of several statements), on SQLite one by one (it has no
-round trips). A failing statement raises at the end of the block, inside the caller's transaction,
+PostgreSQL as one statement (the first INSERT, with the others as its WITH queries), which
+:func:`prepared_cursor` keeps prepared on the connection; on SQLite one by one (it has no round
+trips). A None value is written as a literal NULL, so a new row's many empty columns bind nothing.
+A failing statement raises at the end of the block, inside the caller's transaction,
 so the caller's rollback takes everything back.
 
 ``with atomic():`` is all-or-nothing like ``transaction.atomic()``, for a block whose writes are
 deferred inserts. On PostgreSQL outside any transaction it opens none: the queue goes as one
-multi-statement query, which PostgreSQL runs as one implicit transaction, so the block costs one
+single statement, which PostgreSQL runs as one implicit transaction, so the block costs one
 round trip instead of three (BEGIN, the batch, COMMIT). Any other write inside it is refused
 there, so nothing can slip out of the all-or-nothing; functions given to :func:`on_commit` run
 once the queue is written. Everywhere else (SQLite, or inside a transaction already) it is
@@ -28,14 +30,17 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models, transaction
 from django.db.models.signals import post_save, pre_save
 
 _statements: dict[tuple[type[models.Model], str], tuple[str, list[models.Field[Any, Any]]]] = {}
 _RETURNING = " RETURNING "
+_nulled: dict[tuple[str, tuple[int, ...]], str] = {}
 _queue: contextvars.ContextVar[list[tuple[str, str, list[Any]]] | None] = contextvars.ContextVar(
     "fastsql_queue", default=None
 )
@@ -69,12 +74,30 @@ def _statement(
     return found
 
 
+def _with_nulls(sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """``sql`` with a literal NULL for each None of ``params``, and the other values. A new row
+    leaves many columns empty (a new case has no unit, rating or later dates yet): bound values
+    cost time on both sides, and psycopg keeps the parsed form only of statements of up to 50."""
+    nulls = tuple(i for i, p in enumerate(params) if p is None)
+    if not nulls:
+        return sql, params
+    key = (sql, nulls)
+    found = _nulled.get(key)
+    if found is None:
+        head, values = sql.rsplit(" VALUES (", 1)
+        marks = values.split(", ", len(params) - 1)
+        for i in nulls:
+            marks[i] = "NULL" + marks[i][2:]  # "%s" (the last one followed by ")…")
+        found = _nulled[key] = head + " VALUES (" + ", ".join(marks)
+    return found, [p for p in params if p is not None]
+
+
 def insert[M: models.Model](obj: M, *, using: str = "default", defer: bool = False) -> M:
     """INSERT ``obj`` as a new row, as ``obj.save()`` would, and return it with its primary key;
     with ``defer`` inside :func:`batch`, queue it and return it without one."""
     connection = connections[using]
     sql, fields = _statement(type(obj), connection, with_pk=obj.pk is not None)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    sql, params = _with_nulls(sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
     queue = _queue.get() if defer else None
     if queue is not None:
         queue.append((using, sql.split(_RETURNING, 1)[0], params))
@@ -147,19 +170,62 @@ def on_commit(function: Callable[[], Any], using: str = "default") -> None:
         transaction.on_commit(function, using=using)
 
 
+@contextlib.contextmanager
+def prepared_cursor(using: str = "default") -> Iterator[Any]:
+    """A cursor whose statements PostgreSQL parses and plans once per connection: its values are
+    bound on the server and each statement is prepared on first use (the project's other cursors
+    bind on the client and prepare nothing). For the few statements of the hot write paths, whose
+    text is the same on every call. Elsewhere, or with PREPARED_STATEMENTS off (a transaction-mode
+    pooler that keeps no prepared statements), it is the ordinary cursor."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.close_if_health_check_failed()  # as connection.cursor() does
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django's default: psycopg then prepares nothing, even when asked
+        raw.prepare_threshold = 2**31 - 1  # only what is asked (client-bound cursors never prepare)
+    with connection.wrap_database_errors:
+        cursor = _prepared_class()(raw)
+    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    with wrapped:
+        yield wrapped
+
+
+@functools.cache
+def _prepared_class() -> type:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class Prepared(ServerBindingCursor):  # type: ignore[misc,valid-type]
+        """Binds on the server and asks psycopg to prepare every statement."""
+
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            return super().execute(query, params, prepare=True)  # type: ignore[misc]
+
+    return Prepared
+
+
 def _flush(queue: list[tuple[str, str, list[Any]]]) -> None:
     by_database: dict[str, list[tuple[str, list[Any]]]] = {}
     for using, sql, params in queue:
         by_database.setdefault(using, []).append((sql, params))
     for using, statements in by_database.items():
         connection = connections[using]
-        with connection.cursor() as cursor:
-            bind = getattr(cursor.cursor, "mogrify", None)  # psycopg's client-side binding
-            if connection.vendor == "postgresql" and bind is not None and len(statements) > 1:
-                # Several statements in one round trip (the simple query protocol takes them with
-                # their values bound on this side). Each is bound on its own: psycopg keeps the
-                # parsed form of a statement of up to 50 parameters, not of a longer joined one.
-                cursor.execute("; ".join(bind(sql, params) for sql, params in statements))
-            else:
+        if connection.vendor == "postgresql":
+            # One statement, however many rows: the first INSERT is the statement, the others its
+            # data-modifying WITH queries, so it is parsed and planned once per connection. All run
+            # once, on one snapshot, all or nothing. PostgreSQL runs the main INSERT first and then
+            # the WITH queries from the last written to the first: listed in reverse, the rows take
+            # their ids in the order they were queued (the timeline's order among equal times).
+            rest = statements[:0:-1]
+            sql = statements[0][0]
+            if rest:
+                sql = "WITH " + ", ".join(f"w{len(rest) - i} AS ({s})" for i, (s, _p) in enumerate(rest)) + " " + sql
+            with prepared_cursor(using) as cursor:
+                cursor.execute(sql, [value for _s, params in (*rest, statements[0]) for value in params])
+        else:
+            with connection.cursor() as cursor:
                 for sql, params in statements:
                     cursor.execute(sql, params)

@@ -177,3 +177,31 @@ def test_a_report_outside_any_transaction_writes_everything_at_once_and_mails_af
         assert len(writes) == 2  # the day's number (and the case's id), then everything else
         assert all(t in writes[1] for t in ("cases_case", "cases_caseevent", "core_auditentry", "core_notification"))
         assert not any(q["sql"] in ("BEGIN", "COMMIT") for q in queries.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_numbers_unhurried_commit_never_reaches_the_report_or_a_callers_transaction(
+    located: dict[str, Any], categories: dict[str, Any]
+) -> None:
+    """On PostgreSQL a number taken on its own commits without waiting for the disk (the report's
+    own commit, later in the log, makes it durable). That setting must end with the number's
+    statement: the report's write, a caller's transaction and the next request commit as always."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite takes the number inside the report's transaction")
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    assert setting() == "on"
+    case_report(category=categories["sewer"], description="门口下水道堵了", place=located["xinyuan"], source="public")
+    assert setting() == "on"
+    with transaction.atomic():
+        case = case_report(
+            category=categories["sewer"], description="井盖松了", place=located["xinyuan"], source="public"
+        )
+        assert setting() == "on"  # a caller's transaction keeps its synchronous commit
+    assert Case.objects.filter(pk=case.pk).exists()

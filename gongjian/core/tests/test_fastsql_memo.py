@@ -97,7 +97,7 @@ def test_a_batch_writes_its_deferred_rows_at_the_end_and_none_if_it_fails(world:
         assert now.pk is not None
     assert AuditEntry.objects.filter(event__in=["x.1", "x.2", "x.3"]).count() == 3
     assert AuditEntry.objects.count() == before + 3
-    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    writes = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
     if connection.vendor == "postgresql":
         assert len(writes) == 2 and writes[-1].count("INSERT INTO") == 2  # the two deferred in one round trip
     with pytest.raises(RuntimeError), transaction.atomic(), fastsql.batch():
@@ -127,6 +127,8 @@ def test_atomic_writes_all_or_nothing_and_runs_on_commit_after() -> None:
         fastsql.on_commit(lambda: told.append(f"{AuditEntry.objects.filter(event__startswith='atomic.').count()}"))
         assert not AuditEntry.objects.filter(event__startswith="atomic.").exists() and told == []
     assert told == ["3"]  # after the rows were written
+    written = AuditEntry.objects.filter(event__startswith="atomic.").order_by("id")
+    assert [e.event for e in written] == ["atomic.1", "atomic.2", "atomic.3"]  # ids in the order queued
     sent = [q["sql"] for q in queries.captured_queries]
     if connection.vendor == "postgresql":
         assert [s.count("INSERT INTO") for s in sent if "INSERT" in s] == [3]
@@ -160,3 +162,54 @@ def test_atomic_without_a_transaction_refuses_any_other_write() -> None:
         assert AuditEntry.objects.filter(event="atomic.6").count() == 0
         fastsql.insert(_event(7), defer=True)
     assert AuditEntry.objects.filter(event="atomic.7").exists()
+
+
+def test_empty_values_are_written_as_null_and_the_rest_in_their_columns(world: dict[str, Any]) -> None:
+    """A None value is written as a NULL in the statement (fewer values to bind): the row is the
+    same as save() writes, whichever columns are empty, deferred or not."""
+    kinds = ContentType.objects.get_for_model(Place)
+    variants = [
+        {"action": "event", "event": "n.1", "changes": {}},
+        {"action": "event", "event": "n.2", "changes": {}, "content_type": kinds, "remote_addr": "10.0.0.2"},
+        {"action": "event", "event": "n.3", "changes": {"a": None}, "object_id": "9", "remote_addr": "10.0.0.3"},
+    ]
+    with fastsql.batch():
+        deferred = [fastsql.insert(AuditEntry(**v), defer=True) for v in variants]
+    assert all(e.pk is None for e in deferred)
+    for fields in variants:
+        saved = AuditEntry(**{**fields, "event": fields["event"] + ".saved"})
+        saved.save()
+        fast = AuditEntry.objects.get(event=fields["event"])
+        expected = _row(saved)
+        expected["event"] = fields["event"]
+        assert _row(fast) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hot_statements_are_prepared_once_per_connection_unless_turned_off(settings: Any) -> None:
+    """On PostgreSQL a deferred batch is one statement that the server parses and plans once per
+    connection; PREPARED_STATEMENTS=False (a pooler that keeps no prepared statements) turns that off."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no prepared statements to keep")
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%%core_auditentry%%'")
+            return [row[0] for row in cursor.fetchall()]
+
+    connection.close()  # a new session, with nothing prepared yet
+    settings.PREPARED_STATEMENTS = False
+    with fastsql.atomic():
+        fastsql.insert(_event("p.0"), defer=True)
+    assert prepared() == []
+    settings.PREPARED_STATEMENTS = True
+    for n in (1, 2, 3):
+        with fastsql.atomic():
+            fastsql.insert(_event(f"p.{n}"), defer=True)
+            fastsql.insert(_event(f"p.{n}.b"), defer=True)
+    statements = prepared()
+    assert len(statements) == 1 and statements[0].count("INSERT INTO") == 2  # one statement, reused
+    events = AuditEntry.objects.filter(event__startswith="atomic.p.").order_by("id").values_list("event", flat=True)
+    assert list(events) == ["atomic.p.0"] + [f"atomic.p.{n}{b}" for n in (1, 2, 3) for b in ("", ".b")]
