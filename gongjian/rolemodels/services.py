@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from redis import exceptions as redis_exceptions
 
-from gongjian.core import audit, policy
+from gongjian.core import audit, fastsql, policy
 from gongjian.core.ratelimit import hit
 from gongjian.core.uploads import clean_photo
 from gongjian.places.models import Place, PlaceKind
@@ -593,7 +593,7 @@ def _insert_vote(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    with connection.cursor() as cursor:
+    with fastsql.prepared_cursor() as cursor:  # PostgreSQL parses and plans the call once per connection
         cursor.execute(sql, params)
         return cursor.fetchone()
 
