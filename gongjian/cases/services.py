@@ -123,10 +123,8 @@ def _place_context(place: Place) -> tuple[Place | None, Place | None, Place | No
 # One statement takes the day's next number: it creates the day's row or adds one to it, and
 # returns the new value. In autocommit it is its own short transaction, so the row's lock is not
 # held while the rest of the report is written; inside a caller's transaction it is part of it.
-_NEXT_NUMBER_SQL = (
-    'INSERT INTO cases_casenumbercounter ("day", "last") VALUES (%s, 1) '
-    'ON CONFLICT ("day") DO UPDATE SET "last" = cases_casenumbercounter."last" + 1 RETURNING "last"'
-)
+_COUNT_UP = 'ON CONFLICT ("day") DO UPDATE SET "last" = cases_casenumbercounter."last" + 1 RETURNING "last"'
+_NEXT_NUMBER_SQL = f'INSERT INTO cases_casenumbercounter ("day", "last") VALUES (%s, 1) {_COUNT_UP}'  # noqa: S608 (constants)
 
 
 # On PostgreSQL the same statement can also take the new case's id from its sequence, so that the
@@ -139,8 +137,7 @@ _NEXT_ID = "nextval(pg_get_serial_sequence('cases_case', 'id'))"
 _LAZY_COMMIT = "set_config('synchronous_commit', 'off', true)"
 # The same upsert, which adds to the day's count only where the guard ``g`` found its row.
 _GUARDED_NUMBER_SQL = (
-    'INSERT INTO cases_casenumbercounter ("day", "last") SELECT %s, 1 WHERE EXISTS (SELECT 1 FROM g) '
-    'ON CONFLICT ("day") DO UPDATE SET "last" = cases_casenumbercounter."last" + 1 RETURNING "last"'
+    f'INSERT INTO cases_casenumbercounter ("day", "last") SELECT %s, 1 WHERE EXISTS (SELECT 1 FROM g) {_COUNT_UP}'  # noqa: S608
 )
 
 
