@@ -8,6 +8,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Play
 
 from gongjian.settings import *
 
+# On SQLite the tests' database lives in memory, and the live server's request threads share the
+# test's one connection; kept open across requests, concurrent page loads in the browser tests
+# broke on it ("bad parameter or other API misuse"). Closing has no effect on a database in
+# memory, so this only restores Django's usual sharing there.
+if DATABASES["default"]["ENGINE"] == "gongjian.core.sqlite":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
