@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import logging
 from typing import Any
 
 from django.test import Client
@@ -134,6 +135,22 @@ def test_the_json_vote_endpoint(client: Client, open_round: Any, voter: Any) -> 
     response = post_json(client, url, {"candidate": entry_of(open_round, "邓成明").pk}, **{"X-Voter-Token": token})
     assert response.status_code == 400 and "已截止" in response.json()["detail"]
     assert Vote.objects.count() == 1
+
+
+def test_refusals_the_crowd_meets_are_not_logged_as_warnings(
+    client: Client, open_round: Any, voter: Any, caplog: Any
+) -> None:
+    url = reverse("rolemodels:vote-json", args=[open_round.pk])
+    token = security.voter_token(voter.pk)
+    zhang = entry_of(open_round, "张满珍")
+    assert post_json(client, url, {"candidate": zhang.pk}, **{"X-Voter-Token": token}).status_code == 201
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert post_json(client, url, {"candidate": zhang.pk}, **{"X-Voter-Token": token}).status_code == 400
+    assert not caplog.records  # a used-up limit: an answer, not a warning
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert post_json(client, url, {"candidate": zhang.pk}, **{"X-Voter-Token": token + "x"}).status_code == 401
+        assert post_json(client, url, {"candidate": "1"}, **{"X-Voter-Token": token}).status_code == 422
+    assert [r.status_code for r in caplog.records] == [401, 422]  # forged tokens and bad bodies are
 
 
 def test_the_json_endpoint_checks_csrf_for_a_session(open_round: Any, resident: Any, voter: Any) -> None:

@@ -105,6 +105,17 @@ def test_voter_tokens_are_signed() -> None:
     assert security.voter_from_token("42") is None
 
 
+def test_a_checked_token_still_expires_and_a_new_key_refuses_it(settings: Any) -> None:
+    token = security.voter_token(42)
+    assert security.voter_from_token(token) == 42
+    assert security.voter_from_token(token) == 42  # the second time from the process's memory
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=security.VOTER_TOKEN_MAX_AGE + 1)):
+        assert security.voter_from_token(token) is None
+    assert security.voter_from_token(token) == 42
+    settings.SECRET_KEY = "another-key-" + "x" * 50
+    assert security.voter_from_token(token) is None
+
+
 def test_a_code_does_not_sign_a_visitor_in_to_a_platform_account(client: Any, resident: Any) -> None:
     from django.urls import reverse
 
