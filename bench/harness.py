@@ -345,3 +345,38 @@ def print_results(database: str, results: Sequence[LoadResult], *, baseline: Loa
         ratio = f"{r.rate / baseline.rate:.2f}x" if baseline and baseline.rate else ""
         errors = r.non_2xx + r.socket_errors
         print(f"{r.label:<40}{r.rate:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{errors:>8}{ratio:>13}")
+
+
+# CPU time of the processes that serve a run, by program: what a request costs the machine, which
+# stays steady when another tenant of a shared machine makes requests/s swing by 10 % or more.
+SERVING_PROGRAMS = ("gunicorn", "postgres", "redis-server")
+
+
+def _cpu_by_program(programs: Sequence[str]) -> dict[str, float]:
+    """Seconds of CPU (user + system) used so far by the running processes of each program."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(programs, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if name in used:
+            fields = stat[stat.rindex(")") + 2 :].split()
+            used[name] += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return used
+
+
+@contextlib.contextmanager
+def cpu_used(programs: Sequence[str] = SERVING_PROGRAMS) -> Iterator[dict[str, float]]:
+    """``with cpu_used() as cpu:`` fills ``cpu`` with the CPU seconds each program used inside the
+    block. Processes that start and end inside it are not counted: keep the servers' workers and
+    database connections open across it (gunicorn workers, CONN_MAX_AGE)."""
+    before = _cpu_by_program(programs)
+    used: dict[str, float] = {}
+    yield used
+    after = _cpu_by_program(programs)
+    used.update({name: after[name] - before[name] for name in programs})

@@ -17,7 +17,9 @@ In one run:
    connection) and must be refused. When the time is up each connection stops voting and the
    thread stops once every vote it sent is answered, so no vote is in flight at the end;
 4. runs ``pgbench`` with a one-INSERT script: PostgreSQL's own insert rate;
-5. prints requests/s, accepted votes/s, p50 and p99 for each, and the ratios; then checks against
+5. prints requests/s, accepted votes/s, p50 and p99 for each, and the ratios, and the CPU each
+   request cost gunicorn, PostgreSQL and Redis (``bench.harness.cpu_used``: steadier than
+   requests/s on a shared machine, where runs minutes apart differ by 10 % or more); then checks against
    PostgreSQL that the stored votes equal the accepted (201) answers exactly and that no voter
    exceeded either limit.
 
@@ -38,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import WRK, gunicorn, postgres_database
+from bench.harness import WRK, cpu_used, gunicorn, postgres_database
 
 PGBENCH = shutil.which("pgbench") or "/usr/bin/pgbench"
 DB = "bench_votes"
@@ -235,13 +237,16 @@ def wrk(url: str, path: str, *, entries: list[int], tmp: Path, ok_status: int, d
     cmd = [WRK, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS + 20}s", "--latency", "-s", str(script), url]
     ids_path = tmp / "accepted-ids.txt"
     env = {**os.environ, "BENCH_IDS_PATH": str(ids_path)}
-    out = subprocess.run([*cmd, "--", *args], capture_output=True, text=True, check=True, env=env).stdout  # noqa: S603
+    with cpu_used() as cpu:
+        out = subprocess.run([*cmd, "--", *args], capture_output=True, text=True, check=True, env=env).stdout  # noqa: S603
     line = next(ln for ln in out.splitlines() if ln.startswith("BENCH "))
     data: dict[str, Any] = json.loads(line[6:])
     data["ids"] = {int(x) for x in ids_path.read_text().split()} if ok_status == 201 else set()
     seconds = data["duration_us"] / 1e6
     data["rps"] = data["requests"] / seconds
     data["ok_rps"] = data["ok"] / seconds
+    # Milliseconds of CPU per request (the tail's cheap 405s are a few dozen of many thousands).
+    data["cpu_ms"] = {name: used * 1000 / data["requests"] for name, used in cpu.items()}
     return data
 
 
@@ -310,6 +315,11 @@ def report(name: str, r: dict[str, Any]) -> None:
         f"p99 {r['p99_us'] / 1000:6.1f} ms  ({int(r['requests'])} requests; socket errors: {r['errors']}; "
         f"{int(r['unanswered'])} requests unanswered)"
     )
+    cpu = r["cpu_ms"]
+    print(
+        f"{'':<26} CPU per request {sum(cpu.values()):.2f} ms: gunicorn {cpu['gunicorn']:.2f}, "
+        f"PostgreSQL {cpu['postgres']:.2f}, Redis {cpu['redis-server']:.2f}"
+    )
 
 
 def main() -> int:
@@ -345,7 +355,8 @@ def main() -> int:
                 print(
                     f"ratio {name}: votes/s (accepted) {r['ok_rps'] / bare['rps']:.0%} and vote requests/s "
                     f"{r['rps'] / bare['rps']:.0%} of the one-INSERT view's requests/s; "
-                    f"{r['rps'] / tps:.1%} of pgbench's inserts/s"
+                    f"{r['rps'] / tps:.1%} of pgbench's inserts/s; by the servers' CPU per request, "
+                    f"{sum(bare['cpu_ms'].values()) / sum(r['cpu_ms'].values()):.0%}"
                 )
             print(f"ratio one-INSERT view : pgbench = {bare['rps'] / tps:.1%}")
             print(f"check one-INSERT view: rows {inserted}, accepted {int(bare['ok'])}")
