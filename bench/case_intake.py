@@ -110,6 +110,11 @@ def run(db: Database, seconds: int) -> tuple[LoadResult, LoadResult]:
         f"intake/bare = {ratio:.2f} (target >= 0.50), intake p99 = {intake.p99_ms:.1f} ms (target < 100): "
         f"{'MET' if met else 'NOT MET'}"
     )
+    if intake.cpu_total_ms:
+        print(
+            f"by the servers' CPU per request: bare {bare.cpu_total_ms:.2f} ms, intake {intake.cpu_total_ms:.2f} ms "
+            f"= {bare.cpu_total_ms / intake.cpu_total_ms:.2f} (steadier than req/s on a shared machine)"
+        )
     print(f"rows written, warm-up included: {cases} cases, {inserted} bare rows")
     if not (bare.ok and intake.ok):
         print(

@@ -29,6 +29,7 @@ Rules it keeps so that figures mean something and nothing is left behind:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import shutil
@@ -271,6 +272,12 @@ class LoadResult:
     p99_ms: float
     non_2xx: int
     socket_errors: int
+    # Milliseconds of CPU per request used by each serving program during the measured run.
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def cpu_total_ms(self) -> float:
+        return sum(self.cpu_ms.values())
 
     @property
     def ok(self) -> bool:
@@ -329,22 +336,32 @@ def wrk(url: str, spec: LoadSpec, *, label: str) -> LoadResult:
         base = [WRK, "-t", str(spec.threads), "-c", str(spec.connections), "-s", script.name, "--latency"]
         if spec.warmup_seconds:
             subprocess.run([*base, "-d", f"{spec.warmup_seconds}s", url], capture_output=True, check=True)
-        done = subprocess.run(
-            [*base, "-d", f"{spec.seconds}s", "--timeout", "10s", url], capture_output=True, text=True, check=True
-        )
+        with cpu_used() as cpu:
+            done = subprocess.run(
+                [*base, "-d", f"{spec.seconds}s", "--timeout", "10s", url], capture_output=True, text=True, check=True
+            )
     finally:
         os.unlink(script.name)
-    return parse_wrk(label, done.stdout)
+    result = parse_wrk(label, done.stdout)
+    per_request = {name: used * 1000 / max(result.requests, 1) for name, used in cpu.items()}
+    return dataclasses.replace(result, cpu_ms=per_request)
 
 
 def print_results(database: str, results: Sequence[LoadResult], *, baseline: LoadResult | None = None) -> None:
     """One line per result: rate, p50, p99, errors, and the ratio of its rate to ``baseline``'s."""
     print(f"\n== {database} ==")
-    print(f"{'':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}{'vs baseline':>13}")
+    print(
+        f"{'':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}{'vs baseline':>13}"
+        f"{'CPU ms/req':>12}  (gunicorn + postgres + redis)"
+    )
     for r in results:
         ratio = f"{r.rate / baseline.rate:.2f}x" if baseline and baseline.rate else ""
         errors = r.non_2xx + r.socket_errors
-        print(f"{r.label:<40}{r.rate:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{errors:>8}{ratio:>13}")
+        parts = " + ".join(f"{r.cpu_ms.get(name, 0):.2f}" for name in SERVING_PROGRAMS)
+        print(
+            f"{r.label:<40}{r.rate:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{errors:>8}{ratio:>13}"
+            f"{r.cpu_total_ms:>12.2f}  ({parts})"
+        )
 
 
 # CPU time of the processes that serve a run, by program: what a request costs the machine, which
