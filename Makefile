@@ -27,6 +27,7 @@ run: setup
 	@echo "Gongjian: http://127.0.0.1:$(PORT)/  (demo accounts: see README)"
 	@# The task worker (imports and other long work) and the scheduler (deadline warnings, reminders)
 	@# run beside the web server and stop with it.
+	export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	trap 'kill 0' INT TERM EXIT; \
 	DEMO_MODE=true $(BIN)/python manage.py db_worker --queue-name '*' & \
 	DEMO_MODE=true $(BIN)/python manage.py periodic & \
