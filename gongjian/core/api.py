@@ -68,11 +68,23 @@ def errors(*codes: int) -> dict[int, type[Error]]:
 
 
 class ApiError(HttpError):
-    """An error the API answers as is: its status, its (already translated) summary and items."""
+    """An error the API answers as is: its status, its (already translated) summary and items;
+    ``expected`` for a refusal that is an answer, not a fault (see :func:`quietly`)."""
 
-    def __init__(self, status_code: int, detail: str, items: Iterable[tuple[str | None, str]] = ()) -> None:
+    def __init__(
+        self, status_code: int, detail: str, items: Iterable[tuple[str | None, str]] = (), *, expected: bool = False
+    ) -> None:
         super().__init__(status_code, detail)
         self.items = list(items)
+        self.expected = expected
+
+
+def quietly(response: HttpResponse) -> HttpResponse:
+    """A 4xx that a crowd is expected to meet (a vote over its limit, a question to answer): the
+    answer says why, and Django's "Bad Request" warning for each would drown, in a spike, the
+    warnings worth reading. Sets the flag django.utils.log.log_response itself sets and checks."""
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def _render(
@@ -194,7 +206,8 @@ def _on_permission_denied(api: NinjaAPI, request: HttpRequest, exc: Exception) -
 
 def _on_http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, ApiError):
-        return _render(api, request, exc.status_code, str(exc), exc.items)
+        response = _render(api, request, exc.status_code, str(exc), exc.items)
+        return quietly(response) if exc.expected else response
     if exc.status_code == 401:
         response = _render(api, request, 401, _("请先登录，或在 Authorization 头中提供有效的令牌（Bearer）。"))
         response["WWW-Authenticate"] = 'Bearer realm="api"'

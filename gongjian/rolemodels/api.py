@@ -202,7 +202,7 @@ def votes_cast(request: HttpRequest, round_id: Id, payload: VoteIn) -> Any:
         )
     except services.VoteRefused as exc:
         status = 404 if exc.reason == "no_round" else 400
-        raise ApiError(status, exc.text, [(next(iter(exc.error_dict)), exc.text)]) from None
+        raise ApiError(status, exc.text, [(next(iter(exc.error_dict)), exc.text)], expected=True) from None
     return Status(201, {"id": vote_id})
 
 

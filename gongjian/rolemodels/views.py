@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from ninja.utils import check_csrf
 
 from gongjian.core import policy
+from gongjian.core.api import quietly
 from gongjian.core.audit import client_ip
 from gongjian.core.exports import xlsx_response
 from gongjian.core.forms import submit
@@ -209,15 +210,6 @@ def _json_error(status: int, message: str, field: str | None = None, **extra: An
     )
 
 
-def _answered(response: HttpResponse) -> HttpResponse:
-    """A refusal the crowd is expected to meet (a limit used up, a question to answer, a closed
-    round): its answer says why, and the anomaly report reads the votes themselves. Django would
-    also log each one as a "Bad Request" warning: in a spike, thousands a second that drown the
-    warnings worth reading (a bad token, a malformed body still get theirs)."""
-    response._has_been_logged = True  # type: ignore[attr-defined]  # what django.utils.log.log_response checks
-    return response
-
-
 @csrf_exempt  # a voter token is not a cookie; a session is CSRF-checked below
 @login_not_required
 @require_POST
@@ -262,9 +254,9 @@ def vote_json(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.ChallengeRequired as exc:
         question = {"question": exc.challenge.question, "token": exc.challenge.token}
-        return _answered(_json_error(429, _("点赞太快了，请回答问题后再试。"), challenge=question))
+        return quietly(_json_error(429, _("点赞太快了，请回答问题后再试。"), challenge=question))
     except services.VoteRefused as exc:
-        return _answered(_json_error(404 if exc.reason == "no_round" else 400, exc.text, next(iter(exc.error_dict))))
+        return quietly(_json_error(404 if exc.reason == "no_round" else 400, exc.text, next(iter(exc.error_dict))))
     # What _json(201, {"id": vote_id}) answers, without the JSON encoder on the crowd's path.
     return HttpResponse(b'{"id": %d}' % vote_id, status=201, content_type="application/json")
 

@@ -151,6 +151,11 @@ def test_refusals_the_crowd_meets_are_not_logged_as_warnings(
         assert post_json(client, url, {"candidate": zhang.pk}, **{"X-Voter-Token": token + "x"}).status_code == 401
         assert post_json(client, url, {"candidate": "1"}, **{"X-Voter-Token": token}).status_code == 422
     assert [r.status_code for r in caplog.records] == [401, 422]  # forged tokens and bad bodies are
+    caplog.clear()
+    api = f"/api/rolemodels/rounds/{open_round.pk}/votes"
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert post_json(client, api, {"candidate": zhang.pk}, **{"X-Voter-Token": token}).status_code == 400
+    assert not caplog.records  # the API's refusal is as quiet as the plain endpoint's
 
 
 def test_the_json_endpoint_checks_csrf_for_a_session(open_round: Any, resident: Any, voter: Any) -> None:
