@@ -343,8 +343,7 @@ def wrk(url: str, spec: LoadSpec, *, label: str) -> LoadResult:
     finally:
         os.unlink(script.name)
     result = parse_wrk(label, done.stdout)
-    per_request = {name: used * 1000 / max(result.requests, 1) for name, used in cpu.items()}
-    return dataclasses.replace(result, cpu_ms=per_request)
+    return dataclasses.replace(result, cpu_ms=cpu_ms_per_request(cpu, result.requests))
 
 
 def print_results(database: str, results: Sequence[LoadResult], *, baseline: LoadResult | None = None) -> None:
@@ -397,3 +396,8 @@ def cpu_used(programs: Sequence[str] = SERVING_PROGRAMS) -> Iterator[dict[str, f
     yield used
     after = _cpu_by_program(programs)
     used.update({name: after[name] - before[name] for name in programs})
+
+
+def cpu_ms_per_request(cpu: dict[str, float], requests: int) -> dict[str, float]:
+    """What :func:`cpu_used` filled in, as milliseconds per request."""
+    return {name: used * 1000 / max(requests, 1) for name, used in cpu.items()}

@@ -40,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import WRK, cpu_used, gunicorn, postgres_database
+from bench.harness import WRK, cpu_ms_per_request, cpu_used, gunicorn, postgres_database
 
 PGBENCH = shutil.which("pgbench") or "/usr/bin/pgbench"
 DB = "bench_votes"
@@ -246,7 +246,7 @@ def wrk(url: str, path: str, *, entries: list[int], tmp: Path, ok_status: int, d
     data["rps"] = data["requests"] / seconds
     data["ok_rps"] = data["ok"] / seconds
     # Milliseconds of CPU per request (the tail's cheap 405s are a few dozen of many thousands).
-    data["cpu_ms"] = {name: used * 1000 / data["requests"] for name, used in cpu.items()}
+    data["cpu_ms"] = cpu_ms_per_request(cpu, data["requests"])
     return data
 
 
