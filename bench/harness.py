@@ -35,13 +35,14 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -344,6 +345,23 @@ def wrk(url: str, spec: LoadSpec, *, label: str) -> LoadResult:
         os.unlink(script.name)
     result = parse_wrk(label, done.stdout)
     return dataclasses.replace(result, cpu_ms=cpu_ms_per_request(cpu, result.requests))
+
+
+def alternate[T](runs: dict[str, Callable[[int], T]], rounds: int) -> dict[str, list[T]]:
+    """Each run of ``runs`` once per round, in turn (A, B, A, B, …), given the round's number.
+
+    On a shared machine another tenant can slow everything by 10–30 % for a minute at a time, so
+    one long run of A followed by one of B can compare two different machines. Short runs taken
+    in turn, and the median of their per-round ratios, compare A and B on the same one."""
+    results: dict[str, list[T]] = {name: [] for name in runs}
+    for number in range(rounds):
+        for name, run in runs.items():
+            results[name].append(run(number))
+    return results
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values)) if values else 0.0
 
 
 def print_results(database: str, results: Sequence[LoadResult], *, baseline: LoadResult | None = None) -> None:

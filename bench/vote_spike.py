@@ -1,6 +1,6 @@
 """A vote spike against the real stack, measured against the cheapest possible write.
 
-    .venv/bin/python bench/vote_spike.py            # 30 s per run; BENCH_SECONDS=10 for a quick look
+    .venv/bin/python bench/vote_spike.py     # 3 rounds of 10 s each; BENCH_ROUNDS, BENCH_SECONDS change them
 
 In one run:
 
@@ -10,22 +10,23 @@ In one run:
    signs a voter token for each (no database lookup is needed to check one);
 2. serves the project with gunicorn (``bench.harness.gunicorn``, 2 sync workers, BENCH_WORKERS)
    on PostgreSQL and Redis, with ``bench.bare`` adding a view that does one plain INSERT;
-3. drives ``wrk`` (LuaJIT cycling through the voters' tokens, 2 threads, 16 connections) for the
-   same time at: the one-INSERT view; the plain vote endpoint ``POST /rolemodels/rounds/{id}/votes/``;
-   the API's ``POST /api/rolemodels/rounds/{id}/votes`` (django-ninja). Every 10th vote request
-   repeats the one before it (same voter and candidate, sent concurrently from another
-   connection) and must be refused. When the time is up each connection stops voting and the
-   thread stops once every vote it sent is answered, so no vote is in flight at the end;
+3. drives ``wrk`` (LuaJIT cycling through the voters' tokens, 2 threads, 16 connections) at: the
+   one-INSERT view; the plain vote endpoint ``POST /rolemodels/rounds/{id}/votes/``; the API's
+   ``POST /api/rolemodels/rounds/{id}/votes`` (django-ninja), in turn, 3 rounds of 10 s each: 30 s
+   of voting for each endpoint, and on a shared machine, where another tenant can slow everything
+   for a minute, three ratios taken side by side instead of one taken minutes apart. Every 10th
+   vote request repeats the one before it (same voter and candidate, sent concurrently from
+   another connection) and must be refused. When the time is up each connection stops voting and
+   the thread stops once every vote it sent is answered, so no vote is in flight at the end;
 4. runs ``pgbench`` with a one-INSERT script: PostgreSQL's own insert rate;
-5. prints requests/s, accepted votes/s, p50 and p99 for each, and the ratios, and the CPU each
-   request cost gunicorn, PostgreSQL and Redis (``bench.harness.cpu_used``: steadier than
-   requests/s on a shared machine, where runs minutes apart differ by 10 % or more); then checks against
-   PostgreSQL that the stored votes equal the accepted (201) answers exactly and that no voter
-   exceeded either limit.
+5. prints requests/s, accepted votes/s, p50 and p99 for each run, the medians of the per-round
+   ratios, and the CPU each request cost gunicorn, PostgreSQL and Redis
+   (``bench.harness.cpu_used``); then checks against PostgreSQL that the stored votes equal the
+   accepted (201) answers exactly and that no voter exceeded either limit.
 
 Every request comes from 127.0.0.1, so the per-address challenge threshold is lifted for the
 run (ROLEMODELS_VOTES_PER_ADDRESS_MINUTE); behind a proxy, PROXY_COUNT gives real addresses.
-The per-voter threshold (20 a minute) stays: each voter votes a few times in 30 s.
+The per-voter threshold (20 a minute) stays: each voter votes a few times in the run.
 """
 
 import json
@@ -40,7 +41,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import WRK, cpu_ms_per_request, cpu_used, gunicorn, postgres_database
+from bench.harness import WRK, LoadSpec, alternate, cpu_ms_per_request, cpu_used, gunicorn, median, postgres_database
+from bench.harness import wrk as plain_wrk
 
 PGBENCH = shutil.which("pgbench") or "/usr/bin/pgbench"
 DB = "bench_votes"
@@ -48,7 +50,8 @@ REDIS = "redis://127.0.0.1:6379/12"
 TAIL_PATH = "/rolemodels/rounds/0/votes/"  # answers 405 to a GET without touching the database
 VOTERS = int(os.environ.get("BENCH_VOTERS", "10000"))
 CANDIDATES = 10
-SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WRK_THREADS = 2
@@ -90,19 +93,29 @@ function init(args)
   seconds = tonumber(args[6])
   tail_path = args[7]
   OK_STATUS = tonumber(args[8])
+  offset = tonumber(args[9])
   n = 0; s201 = 0; s400 = 0; s429 = 0; other = 0; sent = 0; answered = 0; started = nil; finished = 0
+  in_window = 0; ok_in_window = 0
   ids = {}
+  -- wrk calls request() once on the first thread's script before the run, to check what it
+  -- returns, and never sends that request: it must not count as a vote sent (the thread would
+  -- then wait for its answer until wrk's -d ran out, driving the tail all the while).
+  verifying = (id == 1)
 end
 -- After `seconds`, each connection asks for a cheap page that answers 405 instead of voting; once
 -- every vote sent has been answered the thread stops, so no vote is in flight when wrk ends and
 -- the accepted answers can be compared with the stored rows exactly.
 function request()
+  if verifying then
+    verifying = false
+    return wrk.format("GET", tail_path)
+  end
   if started == nil then started = now() end
   if now() - started >= seconds then
     return wrk.format("GET", tail_path)
   end
   sent = sent + 1
-  local i = n * nthreads + (id - 1)
+  local i = offset + n * nthreads + (id - 1)
   n = n + 1
   if dup_every > 0 and i % dup_every == dup_every - 1 then i = i - 1 end
   local v = i % #tokens
@@ -113,15 +126,20 @@ function request()
 end
 function response(status, headers, body)
   if status == 405 then
-    if answered == sent then
+    if started ~= nil and now() - started >= seconds and answered == sent then
       if finished == 0 then finished = now() - started end
       wrk.thread:stop()
     end
     return
   end
   answered = answered + 1
+  -- The rate is what was answered within the window (as wrk's own), so that one slow straggler
+  -- after it does not stretch the time the run is divided by.
+  local inside = now() - started < seconds
+  if inside then in_window = in_window + 1 end
   if status == OK_STATUS then
     s201 = s201 + 1
+    if inside then ok_in_window = ok_in_window + 1 end
     -- The stored vote's id, from {"id": N}: the accepted answers are checked row by row.
     local id = body and string.match(body, '"id":%s*(%d+)')
     if id then ids[#ids + 1] = id end
@@ -131,6 +149,7 @@ function response(status, headers, body)
 end
 function done(summary, latency, requests)
   local ok, refused, challenged, oth, sent_all, longest, unfinished, unanswered = 0, 0, 0, 0, 0, 0, 0, 0
+  local window, ok_window = 0, 0
   local out = io.open(ids_path, "w")
   for _, t in ipairs(threads) do
     if t:get("finished") == 0 then unfinished = unfinished + 1 end
@@ -139,16 +158,17 @@ function done(summary, latency, requests)
     ok = ok + t:get("s201"); refused = refused + t:get("s400")
     challenged = challenged + t:get("s429"); oth = oth + t:get("other"); sent_all = sent_all + t:get("sent")
     if t:get("finished") > longest then longest = t:get("finished") end
+    window = window + t:get("in_window"); ok_window = ok_window + t:get("ok_in_window")
   end
   out:close()
   local e = summary.errors
   io.write(string.format(
     'BENCH {"requests": %d, "duration_us": %d, "ok": %d, "refused": %d, "challenged": %d, "other": %d, ' ..
     '"p50_us": %d, "p99_us": %d, "socket_errors": %d, "unanswered_threads": %d, "unanswered": %d, ' ..
-    '"errors": "connect %d, read %d, write %d, timeout %d"}\n',
+    '"in_window": %d, "ok_in_window": %d, "errors": "connect %d, read %d, write %d, timeout %d"}\n',
     sent_all, longest * 1e6, ok, refused, challenged, oth,
     latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.timeout, unfinished, unanswered,
-    e.connect, e.read, e.write, e.timeout))
+    window, ok_window, e.connect, e.read, e.write, e.timeout))
 end
 """
 
@@ -229,22 +249,27 @@ def setup_data(db_env: dict[str, str], tmp: Path) -> tuple[int, list[int], int]:
     return rounds[0].pk, entries[0], rounds[1].pk, entries[1]  # type: ignore[return-value]
 
 
-def wrk(url: str, path: str, *, entries: list[int], tmp: Path, ok_status: int, dup_every: int) -> dict[str, Any]:
+def wrk(
+    url: str, path: str, *, entries: list[int], tmp: Path, ok_status: int, dup_every: int, offset: int = 0
+) -> dict[str, Any]:
+    """One run of ``SECONDS``; its votes start at position ``offset`` of the (voter, candidate)
+    sequence, so that a later round's voters like candidates they have not liked yet."""
     script = tmp / "spike.lua"
     script.write_text(VOTE_LUA)
     args = [str(WRK_THREADS), str(tmp / "tokens.txt"), ",".join(map(str, entries)), path, str(dup_every),
-            str(SECONDS), TAIL_PATH, str(ok_status)]  # fmt: skip
-    cmd = [WRK, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS + 20}s", "--latency", "-s", str(script), url]
+            str(SECONDS), TAIL_PATH, str(ok_status), str(offset)]  # fmt: skip
+    cmd = [WRK, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS + 5}s", "--latency", "-s", str(script), url]
     ids_path = tmp / "accepted-ids.txt"
     env = {**os.environ, "BENCH_IDS_PATH": str(ids_path)}
     with cpu_used() as cpu:
         out = subprocess.run([*cmd, "--", *args], capture_output=True, text=True, check=True, env=env).stdout  # noqa: S603
+    if os.environ.get("BENCH_DEBUG"):
+        print(out)
     line = next(ln for ln in out.splitlines() if ln.startswith("BENCH "))
     data: dict[str, Any] = json.loads(line[6:])
     data["ids"] = {int(x) for x in ids_path.read_text().split()} if ok_status == 201 else set()
-    seconds = data["duration_us"] / 1e6
-    data["rps"] = data["requests"] / seconds
-    data["ok_rps"] = data["ok"] / seconds
+    data["rps"] = data["in_window"] / SECONDS
+    data["ok_rps"] = data["ok_in_window"] / SECONDS
     # Milliseconds of CPU per request (the tail's cheap 405s are a few dozen of many thousands).
     data["cpu_ms"] = cpu_ms_per_request(cpu, data["requests"])
     return data
@@ -309,6 +334,19 @@ def bare_rows() -> int:
     return int(n)
 
 
+def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds of one endpoint as one run: counts added up, accepted ids joined, rates over the
+    time voted, and the medians of the per-round figures (rates, p50, p99, CPU per request)."""
+    total: dict[str, Any] = {k: sum(r[k] for r in runs) for k in ("requests", "ok", "refused", "challenged", "other")}
+    total["unanswered"] = sum(r["unanswered"] for r in runs)
+    total["ids"] = set().union(*(r["ids"] for r in runs))
+    total["errors"] = "; ".join(r["errors"] for r in runs)
+    for key in ("rps", "ok_rps", "p50_us", "p99_us"):
+        total[key] = median([r[key] for r in runs])
+    total["cpu_ms"] = {name: median([r["cpu_ms"][name] for r in runs]) for name in runs[0]["cpu_ms"]}
+    return total
+
+
 def report(name: str, r: dict[str, Any]) -> None:
     print(
         f"{name:<26} {r['rps']:7.0f} req/s {r['ok_rps']:7.0f} ok/s  p50 {r['p50_us'] / 1000:6.1f} ms  "
@@ -332,31 +370,65 @@ def main() -> int:
             round_id, entries, api_round_id, api_entries = setup_data(env, tmp)  # type: ignore[misc]
             with gunicorn(env, workers=WORKERS, settings="bench.bare.settings", ready_path=TAIL_PATH) as server:
                 base = server.url("")
+                first_token = (tmp / "tokens.txt").read_text().split()[0]
                 print(
                     f"serving: gunicorn, {WORKERS} sync workers, PostgreSQL {DB}, Redis db 12; wrk {WRK_THREADS} "
-                    f"threads, {CONNECTIONS} connections, {SECONDS} s per run, {VOTERS} voters"
+                    f"threads, {CONNECTIONS} connections, {VOTERS} voters; {ROUNDS} rounds of {SECONDS} s each of "
+                    "the one-INSERT view, the plain vote view and the API, in turn"
                 )
-                bare = wrk(f"{base}/bench/insert/", "/bench/insert/", entries=entries, tmp=tmp, ok_status=200,
-                           dup_every=0)  # fmt: skip
-                inserted = bare_rows()
                 path = f"/rolemodels/rounds/{round_id}/votes/"
-                vote = wrk(base + path, path, entries=entries, tmp=tmp, ok_status=201, dup_every=DUPLICATE_EVERY)
                 api_path = f"/api/rolemodels/rounds/{api_round_id}/votes"
-                api = wrk(base + api_path, api_path, entries=api_entries, tmp=tmp, ok_status=201,
-                          dup_every=DUPLICATE_EVERY)  # fmt: skip
+                # Each round's votes go to candidates the earlier rounds' did not reach (a round
+                # of up to `stride` requests), so that a later round is not all repeats.
+                stride = VOTERS * max(1, CANDIDATES // ROUNDS)
+
+                def bare_run(number: int) -> dict[str, Any]:
+                    return wrk(f"{base}/bench/insert/", "/bench/insert/", entries=entries, tmp=tmp, ok_status=200,
+                               dup_every=0)  # fmt: skip
+
+                def vote_run(number: int) -> dict[str, Any]:
+                    return wrk(base + path, path, entries=entries, tmp=tmp, ok_status=201, dup_every=DUPLICATE_EVERY,
+                               offset=number * stride)  # fmt: skip
+
+                def api_run(number: int) -> dict[str, Any]:
+                    return wrk(base + api_path, api_path, entries=api_entries, tmp=tmp, ok_status=201,
+                               dup_every=DUPLICATE_EVERY, offset=number * stride)  # fmt: skip
+
+                # Warm-up, storing nothing: each worker's first requests import, connect and fill
+                # its memos (the API's first one took seconds); a like for a candidate outside
+                # the round is refused after the token check, the same for both endpoints.
+                stranger = {"Content-Type": "application/json", "X-Voter-Token": first_token}
+                for warm in (path, api_path):
+                    spec = LoadSpec("POST", '{"candidate": 999999999}', stranger, CONNECTIONS, 1, 1, 0)
+                    plain_wrk(base + warm, spec, label="warm-up")
+                plain_wrk(f"{base}/bench/insert/", LoadSpec(connections=CONNECTIONS, seconds=1, warmup_seconds=0),
+                          label="warm-up")  # fmt: skip
+                runs = alternate({"bare": bare_run, "vote": vote_run, "api": api_run}, ROUNDS)
+                inserted = bare_rows()
             tps = pgbench(db.url, tmp)
             print()
-            report("one-INSERT view", bare)
-            report("vote, plain view", vote)
-            report("vote, ninja API", api)
+            for number in range(ROUNDS):
+                print(f"round {number + 1}:")
+                report("  one-INSERT view", runs["bare"][number])
+                report("  vote, plain view", runs["vote"][number])
+                report("  vote, ninja API", runs["api"][number])
             print(f"{'pgbench, one INSERT':<26} {tps:7.0f} tx/s  (4 clients, {min(SECONDS, 15)} s)")
             print(f"every {DUPLICATE_EVERY}th vote request repeats the one before it and must be refused")
-            for name, r in (("plain view", vote), ("ninja API", api)):
+            bare, vote, api = combined(runs["bare"]), combined(runs["vote"]), combined(runs["api"])
+            for name, key in (("plain view", "vote"), ("ninja API", "api")):
+                pairs = list(zip(runs["bare"], runs[key], strict=True))
+                by_rate = [r["rps"] / b["rps"] for b, r in pairs]
+                by_ok = [r["ok_rps"] / b["rps"] for b, r in pairs]
+                by_cpu = [sum(b["cpu_ms"].values()) / sum(r["cpu_ms"].values()) for b, r in pairs]
                 print(
-                    f"ratio {name}: votes/s (accepted) {r['ok_rps'] / bare['rps']:.0%} and vote requests/s "
-                    f"{r['rps'] / bare['rps']:.0%} of the one-INSERT view's requests/s; "
-                    f"{r['rps'] / tps:.1%} of pgbench's inserts/s; by the servers' CPU per request, "
-                    f"{sum(bare['cpu_ms'].values()) / sum(r['cpu_ms'].values()):.0%}"
+                    f"ratio {name}, median of {ROUNDS} rounds: vote requests/s {median(by_rate):.0%} and votes/s "
+                    f"(accepted) {median(by_ok):.0%} of the one-INSERT view's requests/s; by the servers' CPU per "
+                    f"request {median(by_cpu):.0%}; p99 {median([r['p99_us'] for r in runs[key]]) / 1000:.1f} ms; "
+                    f"{median([r['rps'] for r in runs[key]]) / tps:.1%} of pgbench's inserts/s"
+                )
+                print(
+                    f"  per round: requests/s {', '.join(f'{x:.0%}' for x in by_rate)}; "
+                    f"by CPU {', '.join(f'{x:.0%}' for x in by_cpu)}"
                 )
             print(f"ratio one-INSERT view : pgbench = {bare['rps'] / tps:.1%}")
             print(f"check one-INSERT view: rows {inserted}, accepted {int(bare['ok'])}")
