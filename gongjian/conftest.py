@@ -28,6 +28,26 @@ from gongjian.units.services import unit_create
 PASSWORD = "demo-pass-2023"  # noqa: S105 (the published demo password)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_threads_leave_the_shared_connection() -> Any:
+    """On SQLite the live server's request threads use the test thread's in-memory connection
+    (pytest-django shares it), and each closes "its" connections when its request ends. Closing a
+    shared in-memory connection does nothing but check that it is still shared, and a request
+    thread whose browser connection outlives the live server failed that check ("Exception in
+    thread … process_request_thread") after the browser tests. Those threads leave it alone."""
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    original = ThreadedWSGIServer._close_connections  # type: ignore[attr-defined]  # Django's hook for tests
+
+    def close_connections(server: ThreadedWSGIServer) -> None:
+        if not server.connections_override:  # connections of its own (PostgreSQL): close them
+            original(server)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ThreadedWSGIServer, "_close_connections", close_connections)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache_and_media() -> Any:
     cache.clear()
