@@ -9,6 +9,7 @@ import contextvars
 import datetime
 import hashlib
 import math
+import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -194,8 +195,22 @@ def follow_token_new() -> str:
     return secrets.token_urlsafe(24)
 
 
+_URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
+_follow_around: dict[tuple[str, Any], tuple[str, str]] = {}
+
+
 def follow_path(token: str) -> str:
-    return reverse("cases:follow", args=[token])
+    """The path of the private follow page for ``token``. Intake answers it with every report, so
+    the path is reversed once per script prefix and URLconf, and a URL-safe token (as
+    :func:`follow_token_new` makes them) put in its place."""
+    if not _URLSAFE.fullmatch(token):
+        return reverse("cases:follow", args=[token])
+    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    around = _follow_around.get(key)
+    if around is None:
+        head, _sep, tail = reverse("cases:follow", args=["TOKEN"]).rpartition("TOKEN")
+        around = _follow_around[key] = (head, tail)
+    return around[0] + token + around[1]
 
 
 # --- People --------------------------------------------------------------------------------------

@@ -69,11 +69,16 @@ def _key_params(raw: str, now: datetime.datetime) -> list[Any]:
     return [connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION), hash_key(raw)]
 
 
+def _key_used(row: tuple[Any, ...], now: datetime.datetime) -> None:
+    """Mark the key of a _KEY_SQL row used, if that is due (at most once per LAST_USED_RESOLUTION)."""
+    if row[3]:  # stale
+        ApiKey.objects.filter(pk=row[0]).update(last_used_at=now)
+
+
 def _key_found(row: tuple[Any, ...], now: datetime.datetime) -> ApiKey:
-    """The key of a _KEY_SQL row, marked used if it is due (at most once per LAST_USED_RESOLUTION)."""
-    pk, name, prefix, stale = row
-    if stale:
-        ApiKey.objects.filter(pk=pk).update(last_used_at=now)
+    """The key of a _KEY_SQL row, marked used if that is due."""
+    _key_used(row, now)
+    pk, name, prefix, _stale = row
     return ApiKey.from_db(connection.alias, ["id", "name", "prefix"], [pk, name, prefix])
 
 
@@ -158,5 +163,7 @@ def request_create(
     except Guard.Refused as exc:
         raise KeyRefused from exc
     if found:
-        _key_found(found[0], now)  # marks it used where that is due
+        # Only marked used where that is due: the request needs no ApiKey instance (whose
+        # loading, an audited model's, would also snapshot it for the audit trail).
+        _key_used(found[0], now)
     return case, submissions[0]

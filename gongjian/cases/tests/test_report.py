@@ -205,3 +205,20 @@ def test_the_numbers_unhurried_commit_never_reaches_the_report_or_a_callers_tran
         )
         assert setting() == "on"  # a caller's transaction keeps its synchronous commit
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_the_follow_path_is_the_reversed_one_under_any_script_prefix() -> None:
+    from django.urls import reverse, set_script_prefix
+
+    from gongjian.cases.services import follow_path, follow_token_new
+
+    token = follow_token_new()
+    assert follow_path(token) == reverse("cases:follow", args=[token]) == f"/cases/follow/{token}/"
+    odd = "a b%2F"  # not as follow_token_new makes them: reversed (and quoted) as before
+    assert follow_path(odd) == reverse("cases:follow", args=[odd])
+    set_script_prefix("/gongjian/")
+    try:
+        assert follow_path(token) == reverse("cases:follow", args=[token]) == f"/gongjian/cases/follow/{token}/"
+    finally:
+        set_script_prefix("/")
+    assert follow_path(token) == f"/cases/follow/{token}/"
