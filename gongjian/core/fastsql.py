@@ -4,7 +4,9 @@
 costs several times the statement itself (measured in bench/case_intake.py --profile). ``insert``
 builds each model's statement once per process and database vendor, then only prepares the
 values, the same way the ORM does (field defaults, ``auto_now``/``auto_now_add``, foreign keys as
-ids, JSON), and sets the new primary key from ``RETURNING``.
+ids, JSON), and sets the new primary key from ``RETURNING``. A plain str, int, bool or None in a
+field of Django's own text, integer, boolean or integer-key class goes as it is (what the ORM's
+several calls would return for it); any other value is prepared by its field.
 
 It sends no signals, so it refuses models that something listens to (the audited ones, the ones a
 memo watches): those keep ``save()``.
@@ -38,7 +40,7 @@ from django.conf import settings
 from django.db import connections, models, transaction
 from django.db.models.signals import post_save, pre_save
 
-_statements: dict[tuple[type[models.Model], str], tuple[str, list[models.Field[Any, Any]]]] = {}
+_statements: dict[tuple[type[models.Model], str], tuple[str, list[models.Field[Any, Any]], list[Any]]] = {}
 _RETURNING = " RETURNING "
 _nulled: dict[tuple[str, tuple[int, ...]], str] = {}
 _queue: contextvars.ContextVar[list[tuple[str, str, list[Any]]] | None] = contextvars.ContextVar(
@@ -46,11 +48,38 @@ _queue: contextvars.ContextVar[list[tuple[str, str, list[Any]]] | None] = contex
 )
 # The functions to run once an atomic() block without a transaction has written its queue.
 _after: contextvars.ContextVar[list[Callable[[], Any]] | None] = contextvars.ContextVar("fastsql_after", default=None)
+_NONE = type(None)
+# Fields whose value goes to the database as it is when it has one of these exact types: what
+# get_db_prep_save() would return for it after several calls (to_python, get_prep_value, the
+# backend's adapt_*). Exact classes only, so a subclass with conversions of its own keeps them.
+_AS_IS: dict[type, tuple[type, ...]] = {
+    models.CharField: (str, _NONE),
+    models.TextField: (str, _NONE),
+    models.EmailField: (str, _NONE),
+    models.SlugField: (str, _NONE),
+    models.URLField: (str, _NONE),
+    models.IntegerField: (int, _NONE),
+    models.SmallIntegerField: (int, _NONE),
+    models.BigIntegerField: (int, _NONE),
+    models.PositiveIntegerField: (int, _NONE),
+    models.PositiveSmallIntegerField: (int, _NONE),
+    models.PositiveBigIntegerField: (int, _NONE),
+    models.BooleanField: (bool, _NONE),
+}
+_AUTO = (models.AutoField, models.BigAutoField, models.SmallAutoField)
+
+
+def _as_is(field: models.Field[Any, Any]) -> tuple[type, ...] | None:
+    """The value types ``field`` passes through unchanged, or None where it must be prepared."""
+    if type(field) is models.ForeignKey:
+        # The id of an automatic integer key: the target's preparation leaves an int as it is.
+        return (int, _NONE) if type(field.target_field) in _AUTO else None
+    return _AS_IS.get(type(field))
 
 
 def _statement(
     model: type[models.Model], connection: Any, *, with_pk: bool = False
-) -> tuple[str, list[models.Field[Any, Any]]]:
+) -> tuple[str, list[models.Field[Any, Any]], list[Any]]:
     key = (model, connection.vendor + (":pk" if with_pk else ""))
     found = _statements.get(key)
     if found is None:
@@ -70,7 +99,7 @@ def _statement(
             ", ".join(["%s"] * len(fields)),
             quote(meta.pk.column),
         )
-        found = _statements[key] = (sql, fields)
+        found = _statements[key] = (sql, fields, [_as_is(f) for f in fields])
     return found
 
 
@@ -96,8 +125,16 @@ def insert[M: models.Model](obj: M, *, using: str = "default", defer: bool = Fal
     """INSERT ``obj`` as a new row, as ``obj.save()`` would, and return it with its primary key;
     with ``defer`` inside :func:`batch`, queue it and return it without one."""
     connection = connections[using]
-    sql, fields = _statement(type(obj), connection, with_pk=obj.pk is not None)
-    sql, params = _with_nulls(sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    sql, fields, as_is = _statement(type(obj), connection, with_pk=obj.pk is not None)
+    values = []
+    for f, types in zip(fields, as_is, strict=True):
+        if types is not None:  # pre_save() of these classes is the attribute itself
+            value = getattr(obj, f.attname)
+            if type(value) in types:
+                values.append(value)
+                continue
+        values.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+    sql, params = _with_nulls(sql, values)
     queue = _queue.get() if defer else None
     if queue is not None:
         queue.append((using, sql.split(_RETURNING, 1)[0], params))

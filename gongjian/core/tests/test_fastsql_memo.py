@@ -39,6 +39,26 @@ def test_it_inserts_the_same_row_as_save(world: dict[str, Any]) -> None:
     assert AuditEntry.objects.get(pk=fast.pk).timestamp is not None  # auto_now_add applied
 
 
+def test_values_that_need_converting_are_converted_as_save_converts_them(world: dict[str, Any]) -> None:
+    # Plain str, int, bool and None go to the database as they are; anything else is prepared by
+    # its field, as save() prepares it: an int in a text column, a lazy translation, a str id.
+    from django.utils.translation import gettext_lazy
+
+    fields = {
+        "action": "event",
+        "event": gettext_lazy("系统"),
+        "content_type_id": str(ContentType.objects.get_for_model(Place).pk),
+        "object_id": 7,
+        "object_repr": gettext_lazy("市文明办"),
+        "changes": {},
+    }
+    saved = AuditEntry(**fields)
+    saved.save()
+    fast = fastsql.insert(AuditEntry(**fields))
+    assert _row(fast) == _row(saved)
+    assert _row(fast)["object_id"] == "7" and _row(fast)["event"] == "系统"
+
+
 def test_it_refuses_models_with_save_signals() -> None:
     with pytest.raises(TypeError, match="save signal receivers"):
         fastsql.insert(Place(kind=PlaceKind.DISTRICT, name="x"))  # audited, and watched by memos
