@@ -5,6 +5,7 @@ beside a bare Django view that does one plain INSERT, on SQLite and on PostgreSQ
     .venv/bin/python bench/case_intake.py --seconds 20
     .venv/bin/python bench/case_intake.py --only sqlite
     .venv/bin/python bench/case_intake.py --profile 200   # where an intake request spends its time
+    .venv/bin/python bench/case_intake.py --instructions  # instructions per request (valgrind; slow)
 
 Each database is new (a temporary SQLite file; a PostgreSQL database ``bench_intake`` created and
 dropped here), migrated and loaded with the Zhuzhou demo (places with coordinates, the case
@@ -21,6 +22,10 @@ the bare view and on intake in turn, 5 rounds of 6 s each by default: on a share
 median of the per-round ratios is steadier than one long run of each, which can land on either
 side of a minute when another tenant slows the machine.
 Target: intake at least half the bare view's rate, with p99 under 100 ms (medians of the rounds).
+
+``--instructions`` counts, with valgrind's callgrind, the instructions one request of each costs
+in-process through the WSGI application: a figure another tenant of the machine cannot move, for
+telling whether a change made intake cheaper when requests/s swing by more than the change.
 """
 
 import argparse
@@ -39,6 +44,7 @@ from bench.harness import (
     alternate,
     django_shell,
     gunicorn,
+    instructions_per_call,
     manage,
     median,
     postgres_available,
@@ -82,11 +88,8 @@ def prepare(db: Database) -> tuple[dict[str, str], str, str]:
     return env, lat, lng
 
 
-def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
-    """Bare view and intake in turn, ``rounds`` times each for ``seconds``; prints every run and
-    the medians, and returns the median intake/bare ratio and the median intake p99."""
-    env, lat, lng = prepare(db)
-    intake_body = urllib.parse.urlencode(
+def intake_body(lat: str, lng: str) -> str:
+    return urllib.parse.urlencode(
         {
             "api_key": "demo-open311-key",
             "service_code": "drain-cover",
@@ -96,6 +99,13 @@ def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
             "description": DESCRIPTION,
         }
     )
+
+
+def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
+    """Bare view and intake in turn, ``rounds`` times each for ``seconds``; prints every run and
+    the medians, and returns the median intake/bare ratio and the median intake p99."""
+    env, lat, lng = prepare(db)
+    intake = intake_body(lat, lng)
     bare_body = urllib.parse.urlencode({"description": DESCRIPTION})
     before = django_shell(env, COUNTS).split()[-2:]
 
@@ -113,7 +123,7 @@ def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
         runs = alternate(
             {
                 "bare": load("/bench/insert/", bare_body, "bare view (one INSERT)"),
-                "intake": load("/open311/v2/requests.json", intake_body, "case intake (Open311 POST)"),
+                "intake": load("/open311/v2/requests.json", intake, "case intake (Open311 POST)"),
             },
             rounds,
         )
@@ -142,6 +152,49 @@ def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
     for r in failed:
         print(f"WARNING: {r.label}: {r.non_2xx} non-2xx answers, {r.socket_errors} socket errors")
     return ratio, p99
+
+
+# One request after another, in-process through the WSGI application (what gunicorn calls), with
+# no test client: the code instructions_per_call() counts.
+WSGI_LOOP = """
+import io, sys
+from gongjian.wsgi import application
+path, body = %(path)r, %(body)r.encode()
+def call():
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+               "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1",
+               "CONTENT_TYPE": "application/x-www-form-urlencoded; charset=utf-8",
+               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
+               "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True,
+               "wsgi.run_once": False}
+    statuses = []
+    answer = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    b"".join(answer)
+    answer.close()
+    assert statuses[0].startswith("200"), statuses
+for _ in range(30):  # warm: imports, memos, the statements' first preparation
+    call()
+for _ in range({n}):
+    call()
+"""
+
+
+def instructions(db: Database) -> None:
+    """Instructions per request of the bare view and of intake, in-process (callgrind)."""
+    env, lat, lng = prepare(db)
+    counted = {}
+    for label, path, body in (
+        ("bare view (one INSERT)", "/bench/insert/", urllib.parse.urlencode({"description": DESCRIPTION})),
+        ("case intake (Open311 POST)", "/open311/v2/requests.json", intake_body(lat, lng)),
+    ):
+        counted[label] = instructions_per_call(env, WSGI_LOOP % {"path": path, "body": body})
+        print(f"{db.label}: {label:<28} {counted[label] / 1e6:6.2f} M instructions per request", flush=True)
+    bare, intake = counted.values()
+    print(
+        f"{db.label}: bare/intake by instructions = {bare / intake:.2f} (this process only: "
+        "not gunicorn's own work, nor the PostgreSQL server's)"
+    )
 
 
 PROFILE = """
@@ -226,9 +279,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="runs of each, taken in turn (default 5)")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N intake requests in-process instead")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions per request with valgrind instead (slow)"
+    )
     args = parser.parse_args()
     if args.profile:
         profile(args.profile)
+        return
+    if args.instructions:
+        if args.only != "postgresql":
+            with sqlite_database() as db:
+                instructions(db)
+        if args.only != "sqlite" and postgres_available():
+            with postgres_database(PG_NAME) as db:
+                instructions(db)
         return
     load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
     print(
