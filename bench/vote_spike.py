@@ -1,6 +1,7 @@
 """A vote spike against the real stack, measured against the cheapest possible write.
 
     .venv/bin/python bench/vote_spike.py     # 3 rounds of 10 s each; BENCH_ROUNDS, BENCH_SECONDS change them
+    .venv/bin/python bench/vote_spike.py --instructions   # instructions per request (valgrind; slow)
 
 In one run:
 
@@ -41,7 +42,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import WRK, LoadSpec, alternate, cpu_ms_per_request, cpu_used, gunicorn, median, postgres_database
+from bench.harness import (
+    WRK,
+    LoadSpec,
+    alternate,
+    cpu_ms_per_request,
+    cpu_used,
+    gunicorn,
+    instructions_per_call,
+    median,
+    postgres_database,
+)
 from bench.harness import wrk as plain_wrk
 
 PGBENCH = shutil.which("pgbench") or "/usr/bin/pgbench"
@@ -360,7 +371,67 @@ def report(name: str, r: dict[str, Any]) -> None:
     )
 
 
+# One request after another, in-process through the WSGI application, for instructions_per_call:
+# each repetition a like from a voter who has not liked yet (the start depends on the count of
+# repetitions, so the two counted runs use different voters), or one bare INSERT.
+WSGI_LOOP = """
+import io, sys
+from gongjian.wsgi import application
+tokens = open(%(tokens)r).read().split()
+entries, path = %(entries)r, %(path)r
+def call(i):
+    if entries:
+        body = b'{"candidate": %%d}' %% entries[0]
+        extra = {"CONTENT_TYPE": "application/json", "HTTP_X_VOTER_TOKEN": tokens[i]}
+    else:
+        body, extra = b"description=x", {"CONTENT_TYPE": "application/x-www-form-urlencoded"}
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+               "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1", "CONTENT_LENGTH": str(len(body)),
+               "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+               "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False, **extra}
+    statuses = []
+    answer = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    b"".join(answer)
+    answer.close()
+    assert statuses[0][:3] in ("200", "201"), statuses
+start = {n} * 10
+for i in range(start, start + 30 + {n}):  # the first 30 warm up: imports, memos, connections
+    call(i)
+"""
+
+
+def instructions() -> int:
+    """Instructions per request, in-process (callgrind), of the bare view and the plain vote view:
+    this process only, not the PostgreSQL and Redis servers' part."""
+    tmp = Path(tempfile.mkdtemp(prefix="vote-spike-"))
+    subprocess.run(["/usr/bin/redis-cli", "-n", "12", "FLUSHDB"], check=True, capture_output=True)
+    try:
+        with postgres_database(DB) as db:
+            env = db.env(**ENV)
+            round_id, entries, _api_round_id, _api_entries = setup_data(env, tmp)  # type: ignore[misc]
+            from django.db import connections
+
+            connections.close_all()
+            counted = {}
+            for label, path, candidates in (
+                ("one-INSERT view", "/bench/insert/", []),
+                ("vote, plain view", f"/rolemodels/rounds/{round_id}/votes/", entries),
+            ):
+                code = WSGI_LOOP % {"tokens": str(tmp / "tokens.txt"), "entries": candidates, "path": path}
+                counted[label] = instructions_per_call(env, code)
+                print(f"{label:<18} {counted[label] / 1e6:6.2f} M instructions per request", flush=True)
+            bare, vote = counted.values()
+            print(f"one-INSERT view / vote by instructions = {bare / vote:.0%} (this process only)")
+    finally:
+        subprocess.run(["/usr/bin/redis-cli", "-n", "12", "FLUSHDB"], check=True, capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
+    if "--instructions" in sys.argv[1:]:
+        return instructions()
     tmp = Path(tempfile.mkdtemp(prefix="vote-spike-"))
     subprocess.run(["/usr/bin/redis-cli", "-n", "12", "FLUSHDB"], check=True, capture_output=True)
     problems: list[str] = []
