@@ -48,23 +48,25 @@ _queue: contextvars.ContextVar[list[tuple[str, str, list[Any]]] | None] = contex
 )
 # The functions to run once an atomic() block without a transaction has written its queue.
 _after: contextvars.ContextVar[list[Callable[[], Any]] | None] = contextvars.ContextVar("fastsql_after", default=None)
-_NONE = type(None)
+_TEXT = (str, type(None))
+_INTEGER = (int, type(None))
 # Fields whose value goes to the database as it is when it has one of these exact types: what
 # get_db_prep_save() would return for it after several calls (to_python, get_prep_value, the
 # backend's adapt_*). Exact classes only, so a subclass with conversions of its own keeps them.
 _AS_IS: dict[type, tuple[type, ...]] = {
-    models.CharField: (str, _NONE),
-    models.TextField: (str, _NONE),
-    models.EmailField: (str, _NONE),
-    models.SlugField: (str, _NONE),
-    models.URLField: (str, _NONE),
-    models.IntegerField: (int, _NONE),
-    models.SmallIntegerField: (int, _NONE),
-    models.BigIntegerField: (int, _NONE),
-    models.PositiveIntegerField: (int, _NONE),
-    models.PositiveSmallIntegerField: (int, _NONE),
-    models.PositiveBigIntegerField: (int, _NONE),
-    models.BooleanField: (bool, _NONE),
+    **dict.fromkeys((models.CharField, models.TextField, models.EmailField, models.SlugField, models.URLField), _TEXT),
+    **dict.fromkeys(
+        (
+            models.IntegerField,
+            models.SmallIntegerField,
+            models.BigIntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.PositiveBigIntegerField,
+        ),
+        _INTEGER,
+    ),
+    models.BooleanField: (bool, type(None)),
 }
 _AUTO = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 
@@ -73,7 +75,7 @@ def _as_is(field: models.Field[Any, Any]) -> tuple[type, ...] | None:
     """The value types ``field`` passes through unchanged, or None where it must be prepared."""
     if type(field) is models.ForeignKey:
         # The id of an automatic integer key: the target's preparation leaves an int as it is.
-        return (int, _NONE) if type(field.target_field) in _AUTO else None
+        return _INTEGER if type(field.target_field) in _AUTO else None
     return _AS_IS.get(type(field))
 
 
