@@ -38,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
+    WSGI_POST,
     Database,
     LoadResult,
     LoadSpec,
@@ -154,29 +155,15 @@ def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
     return ratio, p99
 
 
-# One request after another, in-process through the WSGI application (what gunicorn calls), with
-# no test client: the code instructions_per_call() counts.
+# One request after another, in-process through the WSGI application: what
+# instructions_per_call() counts.
 WSGI_LOOP = """
-import io, sys
-from gongjian.wsgi import application
 path, body = %(path)r, %(body)r.encode()
-def call():
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
-               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
-               "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1",
-               "CONTENT_TYPE": "application/x-www-form-urlencoded; charset=utf-8",
-               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
-               "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True,
-               "wsgi.run_once": False}
-    statuses = []
-    answer = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
-    b"".join(answer)
-    answer.close()
-    assert statuses[0].startswith("200"), statuses
+form = "application/x-www-form-urlencoded; charset=utf-8"
 for _ in range(30):  # warm: imports, memos, the statements' first preparation
-    call()
+    post(path, body, form, "200")
 for _ in range({n}):
-    call()
+    post(path, body, form, "200")
 """
 
 
@@ -188,7 +175,7 @@ def instructions(db: Database) -> None:
         ("bare view (one INSERT)", "/bench/insert/", urllib.parse.urlencode({"description": DESCRIPTION})),
         ("case intake (Open311 POST)", "/open311/v2/requests.json", intake_body(lat, lng)),
     ):
-        counted[label] = instructions_per_call(env, WSGI_LOOP % {"path": path, "body": body})
+        counted[label] = instructions_per_call(env, WSGI_POST + WSGI_LOOP % {"path": path, "body": body})
         print(f"{db.label}: {label:<28} {counted[label] / 1e6:6.2f} M instructions per request", flush=True)
     bare, intake = counted.values()
     print(

@@ -349,6 +349,26 @@ def wrk(url: str, spec: LoadSpec, *, label: str) -> LoadResult:
 
 VALGRIND = shutil.which("valgrind") or "/usr/bin/valgrind"
 
+# Python for instructions_per_call(): post(path, body, content_type, *statuses, **environ) sends one
+# POST through the project's WSGI application in-process, as gunicorn calls it (without
+# gunicorn), and checks the answer's status. A benchmark appends its own loop.
+WSGI_POST = """
+import io, sys
+from gongjian.wsgi import application
+def post(path, body, content_type, *statuses, **environ):
+    environ.update({"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+                    "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+                    "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1", "CONTENT_TYPE": content_type,
+                    "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http",
+                    "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True,
+                    "wsgi.run_once": False})
+    answered = []
+    answer = application(environ, lambda status, headers, exc_info=None: answered.append(status))
+    b"".join(answer)
+    answer.close()
+    assert answered[0][:3] in statuses, answered
+"""
+
 
 def instructions_per_call(env: dict[str, str], code: str, *, fewer: int = 20, more: int = 120) -> float:
     """Instructions the CPU executes per repetition of ``code`` (Python with Django set up, which
