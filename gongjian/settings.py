@@ -104,6 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # 1,440 requests/s here instead of 430, and case intake 400 instead of 260 (bench/case_intake.py).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 if DATABASES["default"]["ENGINE"] != "gongjian.core.sqlite":  # SQLite's connections are always usable
+    # A kept connection is checked before a request's first query; on the hot paths (a vote, the
+    # number of a new case) that first statement is the check itself (core.fastsql.prepared_cursor).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The hot write paths (case intake) keep their few statements prepared on each PostgreSQL
 # connection (core.fastsql.prepared_cursor). Set it false behind a pooler in transaction mode

@@ -167,7 +167,8 @@ def _next_number(
     connection = transaction.get_connection()
     day_value = connection.ops.adapt_datefield_value(day)
     lazy = _LAZY_COMMIT if with_id and not connection.in_atomic_block else "NULL"
-    with fastsql.prepared_cursor() as cursor:
+    # Run twice, the statement only skips a number and an id: it can be the connection's health check.
+    with fastsql.prepared_cursor(repeatable=True) as cursor:
         if guard is not None and with_id:  # one statement: the guard, then the number only if it holds
             # Constants and the caller's SQL; the values are parameters.
             sql = f"WITH g AS ({guard.sql}), n AS ({_GUARDED_NUMBER_SQL}) "

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, models, transaction
+from django.db import InterfaceError, OperationalError, connections, models, transaction
 from django.db.models.signals import post_save, pre_save
 
 _statements: dict[tuple[type[models.Model], str], tuple[str, list[models.Field[Any, Any]], list[Any]]] = {}
@@ -210,27 +210,79 @@ def on_commit(function: Callable[[], Any], using: str = "default") -> None:
 
 
 @contextlib.contextmanager
-def prepared_cursor(using: str = "default") -> Iterator[Any]:
+def prepared_cursor(using: str = "default", *, repeatable: bool = False) -> Iterator[Any]:
     """A cursor whose statements PostgreSQL parses and plans once per connection: its values are
     bound on the server and each statement is prepared on first use (the project's other cursors
     bind on the client and prepare nothing). For the few statements of the hot write paths, whose
     text is the same on every call. Elsewhere, or with PREPARED_STATEMENTS off (a transaction-mode
-    pooler that keeps no prepared statements), it is the ordinary cursor."""
-    connection = connections[using]
+    pooler that keeps no prepared statements), it is the ordinary cursor.
+
+    ``repeatable``: the caller's first statement may run twice without harm (a second copy is
+    refused by a constraint, or only leaves a gap in a sequence). Before a request's first query
+    Django checks a kept connection with a ``SELECT 1`` (CONN_HEALTH_CHECKS): a round trip that
+    costs a hot path of one statement about as much as the statement itself. Here that statement
+    is the check instead: where it fails because the connection turns out dead (the server
+    restarted, or closed it while idle), the connection is opened again and the statement run once
+    more. Outside a transaction only; inside one, and otherwise, the check is Django's."""
+    connection: Any = connections[using]  # its health-check flags are not in the type stubs
+    check = (
+        repeatable
+        and connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if check:
+        connection.health_check_done = True
+    else:
+        connection.close_if_health_check_failed()  # as connection.cursor() does
+    cursor = _FirstStatementChecks(connection, check)
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def _open_cursor(connection: Any) -> Any:
     if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    connection.close_if_health_check_failed()  # as connection.cursor() does
+        return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:  # Django's default: psycopg then prepares nothing, even when asked
         raw.prepare_threshold = 2**31 - 1  # only what is asked (client-bound cursors never prepare)
     with connection.wrap_database_errors:
         cursor = _prepared_class()(raw)
-    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
-    with wrapped:
-        yield wrapped
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+class _FirstStatementChecks:
+    """A cursor (Django's wrapper) whose first statement, when ``check``, doubles as the
+    connection's health check: see :func:`prepared_cursor`."""
+
+    def __init__(self, connection: Any, check: bool) -> None:
+        self._connection, self._check = connection, check
+        self._cursor = _open_cursor(connection)
+
+    def execute(self, sql: str, params: Any = None) -> Any:
+        if not self._check:
+            return self._cursor.execute(sql, params)
+        self._check = False
+        try:
+            return self._cursor.execute(sql, params)
+        except (OperationalError, InterfaceError):
+            if self._connection.is_usable():  # a live connection: the statement itself failed
+                raise
+        with contextlib.suppress(Exception):
+            self._cursor.close()
+        self._connection.close()
+        self._cursor = _open_cursor(self._connection)  # a new connection: healthy by definition
+        return self._cursor.execute(sql, params)
+
+    def close(self) -> None:
+        self._cursor.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
 
 
 @functools.cache

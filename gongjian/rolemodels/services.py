@@ -593,7 +593,9 @@ def _insert_vote(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    with fastsql.prepared_cursor() as cursor:  # PostgreSQL parses and plans the call once per connection
+    # PostgreSQL parses and plans the call once per connection. Run twice, the vote's second copy
+    # finds its slot taken and stores nothing: the statement can be the connection's health check.
+    with fastsql.prepared_cursor(repeatable=True) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError
+from django.utils import timezone
 
 from gongjian.core import fastsql, memo
 from gongjian.core.models import AuditEntry
@@ -233,3 +234,105 @@ def test_the_hot_statements_are_prepared_once_per_connection_unless_turned_off(s
     assert len(statements) == 1 and statements[0].count("INSERT INTO") == 2  # one statement, reused
     events = AuditEntry.objects.filter(event__startswith="atomic.p.").order_by("id").values_list("event", flat=True)
     assert list(events) == ["atomic.p.0"] + [f"atomic.p.{n}{b}" for n in (1, 2, 3) for b in ("", ".b")]
+
+
+def _postgresql_only() -> Any:
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's connections need no health check")
+    return connection
+
+
+def _counting_health_checks(connection: Any, monkeypatch: Any) -> list[bool]:
+    checks: list[bool] = []
+    real = type(connection).is_usable
+
+    def is_usable(self: Any) -> bool:
+        checks.append(usable := real(self))
+        return usable
+
+    monkeypatch.setattr(type(connection), "is_usable", is_usable)
+    return checks
+
+
+def _recording(connection: Any, statements: list[str]) -> Any:
+    """Every statement the connection's cursors try, in ``statements``."""
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    return connection.execute_wrapper(record)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeatable_first_statement_is_the_health_check_itself(monkeypatch: Any) -> None:
+    """Django checks a kept connection with a SELECT 1 before a request's first query; a hot
+    path's statement that can run twice without harm saves that round trip by being the check."""
+    connection = _postgresql_only()
+    connection.ensure_connection()
+    checks = _counting_health_checks(connection, monkeypatch)
+    connection.health_check_done = False  # what Django does when a request starts
+    with fastsql.prepared_cursor(repeatable=True) as cursor:
+        cursor.execute("SELECT 41 + 1")
+        assert cursor.fetchone() == (42,)
+    assert checks == [] and connection.health_check_done
+    connection.health_check_done = False
+    with fastsql.prepared_cursor() as cursor:  # any other statement: Django's check first
+        cursor.execute("SELECT 1")
+    assert checks == [True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_found_dead_is_opened_again_and_the_statement_runs_once(monkeypatch: Any) -> None:
+    import psycopg
+
+    from gongjian.cases.models import CaseNumberCounter
+    from gongjian.cases.services import _next_number
+
+    connection = _postgresql_only()
+    connection.ensure_connection()
+    dead_pid = connection.connection.info.backend_pid
+    # The server ends the kept connection between two requests (a restart, an idle timeout).
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [dead_pid])
+    checks = _counting_health_checks(connection, monkeypatch)
+    attempts: list[str] = []
+    connection.health_check_done = False
+    moment = timezone.now()
+    with _recording(connection, attempts):
+        number, _id, _row = _next_number(moment, with_id=True)
+    assert number.endswith("00001")
+    # Tried on the kept connection, found dead only then (no SELECT 1 before), run again on a new one.
+    assert len(attempts) == 2 and attempts[0] == attempts[1]
+    assert checks == [False]
+    assert connection.connection.info.backend_pid != dead_pid
+    assert CaseNumberCounter.objects.get(day=timezone.localtime(moment).date()).last == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_fails_on_a_live_connection_is_not_run_again(monkeypatch: Any) -> None:
+    from django.db import OperationalError
+
+    connection = _postgresql_only()
+    connection.ensure_connection()
+    checks = _counting_health_checks(connection, monkeypatch)
+    connection.health_check_done = False
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 50")
+    attempts: list[str] = []
+    connection.health_check_done = False
+    try:
+        with (
+            pytest.raises(OperationalError, match="statement timeout"),
+            _recording(connection, attempts),
+            fastsql.prepared_cursor(repeatable=True) as cursor,
+        ):
+            cursor.execute("SELECT pg_sleep(1)")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+    # Django's check, then this one: the connection works, so the error is the statement's own.
+    assert checks == [True, True] and attempts == ["SELECT pg_sleep(1)"]
