@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from gongjian.conftest import PASSWORD
 from gongjian.rolemodels import services
-from gongjian.rolemodels.models import Category, NominatorKind
+from gongjian.rolemodels.models import Category, NominatorKind, Vote
 from gongjian.rolemodels.sms import ConsoleSender
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,14 +98,24 @@ def test_a_resident_likes_once_a_day_and_comments_after_moderation(
     expect(page).to_have_url(round_url)
 
     zhang = page.get_by_test_id("candidate").filter(has_text="张满珍")
+    page.evaluate("() => { window.__samePage = true; }")
     zhang.get_by_test_id("like").click()
-    expect(page.get_by_text("点赞成功")).to_be_visible()
-    expect(page.get_by_test_id("candidate").filter(has_text="张满珍").get_by_test_id("count")).to_contain_text("1")
+    expect(zhang.get_by_test_id("flash")).to_contain_text("点赞成功")
+    expect(zhang.get_by_test_id("count")).to_contain_text("1")
+    expect(zhang.get_by_test_id("liked")).to_be_visible()
+    expect(page.get_by_test_id("usage")).to_have_text("你今天已点赞 1 次，还可点赞 1 次。")
+    # The like went to the JSON endpoint and its answer was shown in the card: no reload.
+    assert page.evaluate("() => window.__samePage === true")
+    assert Vote.objects.filter(round=good_person_round).count() == 1
 
-    page.get_by_test_id("candidate").filter(has_text="张满珍").get_by_test_id("like").click()
-    refusal = page.get_by_text("今天已为这位候选人点过赞")
-    expect(refusal).to_be_visible()
+    zhang.get_by_test_id("like").click()
+    expect(zhang.get_by_test_id("flash")).to_contain_text("今天已为这位候选人点过赞")
+    assert page.evaluate("() => window.__samePage === true")
     shot(page, "second-like-refused")
+    page.reload()  # the count and the state the server shows agree
+    expect(page.get_by_test_id("usage")).to_have_text("你今天已点赞 1 次，还可点赞 1 次。")
+    expect(zhang.get_by_test_id("count")).to_contain_text("1")
+    expect(zhang.get_by_test_id("liked")).to_be_visible()
 
     card = page.get_by_test_id("candidate").filter(has_text="张满珍")
     card.get_by_text("写评议").click()

@@ -16,6 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -130,6 +131,14 @@ def round_detail(
         "usage": usage,
         "liked": {k for k, n in (usage.per_candidate if usage else {}).items() if n >= rnd.votes_per_candidate_per_day},
         "flash": flash,
+        "vote_ok": _vote_ok(),
+        # The numbers in "liked n times today, m left", marked for the page's script to count on.
+        "usage_numbers": [
+            format_html("<span data-vote-used>{}</span>", usage.total),
+            format_html("<span data-vote-left>{}</span>", usage.left),
+        ]
+        if usage
+        else None,
         "is_open": is_open,
         "is_admin": policy.is_city_admin(request.user),
         "comment_form": CommentForm(),
@@ -175,12 +184,17 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             pk,
             entry_id,
             messages.SUCCESS,
-            _("点赞成功，谢谢你的支持！票数每 %(n)d 秒更新一次。") % {"n": settings.ROLEMODELS_COUNT_CACHE_SECONDS},
+            _vote_ok(),
         )
     return redirect(reverse("rolemodels:round-detail", args=[pk]) + anchor)
 
 
 FLASH_KEY = "rolemodels_flash"
+
+
+def _vote_ok() -> str:
+    """What a voter is told after a like: by this view's redirect, or by the page's script in place."""
+    return _("点赞成功，谢谢你的支持！票数每 %(n)d 秒更新一次。") % {"n": settings.ROLEMODELS_COUNT_CACHE_SECONDS}
 
 
 def _flash(request: HttpRequest, round_id: int, entry_id: int, level: int, text: str) -> None:
