@@ -5,6 +5,7 @@ from gongjian.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.public_home, name="public-home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("audit/", views.audit_list, name="audit"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),

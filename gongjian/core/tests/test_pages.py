@@ -80,3 +80,12 @@ def test_the_public_home_leads_residents_to_what_they_can_do(client, world):
         assert f'href="{reverse(name)}"' in page.split('id="for-residents"', 1)[1], name
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "For residents" in english and "Report a problem" in english
+
+
+def test_the_favicon_asked_for_by_every_browser_leads_to_the_site_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("gongjian/favicon.svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("gongjian/favicon.svg")  # the file the redirect names is there to serve
