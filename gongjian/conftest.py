@@ -29,22 +29,51 @@ PASSWORD = "demo-pass-2023"  # noqa: S105 (the published demo password)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _live_server_threads_leave_the_shared_connection() -> Any:
+def _live_server_threads_share_the_connection_in_turn() -> Any:
     """On SQLite the live server's request threads use the test thread's in-memory connection
-    (pytest-django shares it), and each closes "its" connections when its request ends. Closing a
-    shared in-memory connection does nothing but check that it is still shared, and a request
-    thread whose browser connection outlives the live server failed that check ("Exception in
-    thread … process_request_thread") after the browser tests. Those threads leave it alone."""
+    (pytest-django shares it, as Django's LiveServerTestCase does). Two things follow:
+
+    * Requests the browser makes at once (a page's photos, a download beside a poll) ran on that
+      one connection at the same time, which sqlite3 answers with "bad parameter or other API
+      misuse" and the page with a 500: browser tests failed now and then. Such requests now take
+      turns: each holds a lock from the application's call until its body has been produced.
+    * Each request thread closes "its" connections when its request ends. Closing a shared
+      in-memory connection does nothing but check that it is still shared, and a thread whose
+      browser connection outlived the live server failed that check ("Exception in thread …
+      process_request_thread") after the browser tests. Those threads leave it alone.
+
+    With connections of its own (PostgreSQL) the server is left as Django makes it."""
+    import threading
+
     from django.core.servers.basehttp import ThreadedWSGIServer
 
-    original = ThreadedWSGIServer._close_connections  # type: ignore[attr-defined]  # Django's hook for tests
+    original_close = ThreadedWSGIServer._close_connections  # type: ignore[attr-defined]  # Django's hook for tests
+    original_get_app = ThreadedWSGIServer.get_app
+    turn = threading.Lock()
 
     def close_connections(server: ThreadedWSGIServer) -> None:
-        if not server.connections_override:  # connections of its own (PostgreSQL): close them
-            original(server)
+        if not server.connections_override:
+            original_close(server)
+
+    def get_app(server: ThreadedWSGIServer) -> Any:
+        app = original_get_app(server)
+        if not server.connections_override:
+            return app
+
+        def in_turn(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            with turn:
+                answer = app(environ, start_response)
+                try:
+                    return list(answer)  # a streamed body (a photo, a download) reads the database too
+                finally:
+                    if hasattr(answer, "close"):
+                        answer.close()
+
+        return in_turn
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ThreadedWSGIServer, "_close_connections", close_connections)
+        patch.setattr(ThreadedWSGIServer, "get_app", get_app)
         yield
 
 
