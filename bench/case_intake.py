@@ -6,6 +6,7 @@ beside a bare Django view that does one plain INSERT, on SQLite and on PostgreSQ
     .venv/bin/python bench/case_intake.py --only sqlite
     .venv/bin/python bench/case_intake.py --profile 200   # where an intake request spends its time
     .venv/bin/python bench/case_intake.py --instructions  # instructions per request (valgrind; slow)
+    BENCH_WORKERS=1 .venv/bin/python bench/case_intake.py --only sqlite  # one worker: no lock contention
 
 Each database is new (a temporary SQLite file; a PostgreSQL database ``bench_intake`` created and
 dropped here), migrated and loaded with the Zhuzhou demo (places with coordinates, the case
@@ -58,6 +59,8 @@ from bench.harness import (
 SETTINGS = "bench.bare.settings"
 PG_NAME = "bench_intake"
 DESCRIPTION = "田心路 12 号门口雨水篦子被垃圾堵住，下雨就积水，请尽快疏通。"
+# One worker takes SQLite's write lock out of the picture: what intake costs without waiting for it.
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 SETUP = """
@@ -120,7 +123,7 @@ def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
 
         return one
 
-    with gunicorn(env, ready_path="/open311/v2/services.json") as server:
+    with gunicorn(env, ready_path="/open311/v2/services.json", workers=WORKERS) as server:
         runs = alternate(
             {
                 "bare": load("/bench/insert/", bare_body, "bare view (one INSERT)"),
@@ -283,7 +286,7 @@ def main() -> None:
         return
     load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
     print(
-        f"case intake vs one INSERT: 32 connections, 2 gunicorn workers, {args.rounds} rounds of "
+        f"case intake vs one INSERT: 32 connections, {WORKERS} gunicorn workers, {args.rounds} rounds of "
         f"{args.seconds} s each, taken in turn"
     )
     print(f"machine: {os.cpu_count()} cores, load average {load} before the run")
