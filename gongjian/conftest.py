@@ -56,7 +56,7 @@ def _live_server_threads_share_the_connection_in_turn() -> Any:
             original_close(server)
 
     def get_app(server: ThreadedWSGIServer) -> Any:
-        app = original_get_app(server)
+        app: Any = original_get_app(server)
         if not server.connections_override:
             return app
 
