@@ -11,16 +11,19 @@ beside a bare Django view that does one plain INSERT, on SQLite and on PostgreSQ
 Each database is new (a temporary SQLite file; a PostgreSQL database ``bench_intake`` created and
 dropped here), migrated and loaded with the Zhuzhou demo (places with coordinates, the case
 catalogue, the demo Open311 key), with rate limits off. One gunicorn (2 sync workers, 127.0.0.1,
-a free port) serves both endpoints with the same settings and middleware:
+a free port) serves the three endpoints with the same settings and middleware:
 
 * ``POST /open311/v2/requests.json`` — GeoReport v2 intake: api_key check, validation, the
   nearest community from lat/long, ``cases.services.case_report`` (numbering, case, timeline
   event, audit entry, notifications) and the Open311 submission row;
-* ``POST /bench/insert/`` — one ``INSERT`` into a table this script creates (bench/bare/).
+* ``POST /bench/insert/`` — one ``INSERT`` into a table this script creates (bench/bare/);
+* ``POST /bench/orm-report/`` — the same report's rows written the usual Django way (a lookup per
+  input, ``objects.create()`` per row, in ``transaction.atomic()``; bench/bare/): not the target's
+  yardstick, but what a plain implementation of the same work would serve.
 
 Load comes from wrk (closed loop, 32 connections, 1 thread, fixed time after a short warm-up), on
-the bare view and on intake in turn, 5 rounds of 6 s each by default: on a shared machine the
-median of the per-round ratios is steadier than one long run of each, which can land on either
+the bare view, intake and the ORM view in turn, 5 rounds of 6 s each by default: on a shared machine
+the median of the per-round ratios is steadier than one long run of each, which can land on either
 side of a minute when another tenant slows the machine.
 Target: intake at least half the bare view's rate, with p99 under 100 ms (medians of the rounds).
 
@@ -128,12 +131,13 @@ def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
             {
                 "bare": load("/bench/insert/", bare_body, "bare view (one INSERT)"),
                 "intake": load("/open311/v2/requests.json", intake, "case intake (Open311 POST)"),
+                "orm": load("/bench/orm-report/", intake, "same rows, plain ORM view"),
             },
             rounds,
         )
-    bares, intakes = runs["bare"], runs["intake"]
+    bares, intakes, orms = runs["bare"], runs["intake"], runs["orm"]
     cases, inserted = (int(n) - int(b) for n, b in zip(django_shell(env, COUNTS).split()[-2:], before, strict=True))
-    print_results(db.label, [r for pair in zip(bares, intakes, strict=True) for r in pair])
+    print_results(db.label, [r for trio in zip(bares, intakes, orms, strict=True) for r in trio])
     ratios = [i.rate / b.rate for b, i in zip(bares, intakes, strict=True) if b.rate]
     cpu_ratios = [b.cpu_total_ms / i.cpu_total_ms for b, i in zip(bares, intakes, strict=True) if i.cpu_total_ms]
     ratio, p99 = median(ratios), median([i.p99_ms for i in intakes])
@@ -146,13 +150,19 @@ def run(db: Database, seconds: int, rounds: int) -> tuple[float, float]:
         f"{median([i.rate for i in intakes]):.0f}/s (p50 {median([i.p50_ms for i in intakes]):.1f} ms); "
         f"intake p99 {p99:.1f} ms (worst round {max(i.p99_ms for i in intakes):.1f})"
     )
+    orm_ratios = [i.rate / o.rate for o, i in zip(orms, intakes, strict=True) if o.rate]
+    print(
+        f"beside the plain ORM view that writes the same rows ({median([o.rate for o in orms]):.0f}/s, "
+        f"{median([o.rate / b.rate for b, o in zip(bares, orms, strict=True) if b.rate]):.2f}x the bare view): "
+        f"intake {median(orm_ratios):.2f}x (per round {', '.join(f'{r:.2f}' for r in orm_ratios)})"
+    )
     met = ratio >= 0.5 and p99 < 100 and all(r.ok for r in bares + intakes)
     print(
         f"intake/bare = {ratio:.2f} (median; target >= 0.50), intake p99 = {p99:.1f} ms (median; target < 100), "
         f"by CPU {median(cpu_ratios):.2f}: {'MET' if met else 'NOT MET'}"
     )
-    print(f"rows written, warm-ups included: {cases} cases, {inserted} bare rows")
-    failed = [r for r in bares + intakes if not r.ok]
+    print(f"rows written, warm-ups included: {cases} cases (intake and the ORM view), {inserted} bare rows")
+    failed = [r for r in bares + intakes + orms if not r.ok]
     for r in failed:
         print(f"WARNING: {r.label}: {r.non_2xx} non-2xx answers, {r.socket_errors} socket errors")
     return ratio, p99
