@@ -48,17 +48,17 @@ def _live_server_threads_share_the_connection_in_turn() -> Any:
     from django.core.servers.basehttp import ThreadedWSGIServer
 
     original_close = ThreadedWSGIServer._close_connections  # type: ignore[attr-defined]  # Django's hook for tests
-    original_get_app = ThreadedWSGIServer.get_app
+    original_set_app = ThreadedWSGIServer.set_app
     turn = threading.Lock()
 
     def close_connections(server: ThreadedWSGIServer) -> None:
         if not server.connections_override:
             original_close(server)
 
-    def get_app(server: ThreadedWSGIServer) -> Any:
-        app: Any = original_get_app(server)
+    def set_app(server: ThreadedWSGIServer, app: Any) -> None:
         if not server.connections_override:
-            return app
+            original_set_app(server, app)
+            return
 
         def in_turn(environ: dict[str, Any], start_response: Any) -> list[bytes]:
             with turn:
@@ -69,11 +69,11 @@ def _live_server_threads_share_the_connection_in_turn() -> Any:
                     if hasattr(answer, "close"):
                         answer.close()
 
-        return in_turn
+        original_set_app(server, in_turn)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ThreadedWSGIServer, "_close_connections", close_connections)
-        patch.setattr(ThreadedWSGIServer, "get_app", get_app)
+        patch.setattr(ThreadedWSGIServer, "set_app", set_app)
         yield
 
 
