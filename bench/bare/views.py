@@ -42,6 +42,7 @@ def orm_report(request: HttpRequest) -> HttpResponse:
     import secrets
     from decimal import Decimal
 
+    from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
 
@@ -56,21 +57,23 @@ def orm_report(request: HttpRequest) -> HttpResponse:
     if key is None:
         return HttpResponse(status=403)
     category = Category.objects.get(code=post.get("service_code", ""), active=True)
-    place = reference.nearest_place(lat=Decimal(post["lat"]), lng=Decimal(post["long"]))
+    lat, lng = Decimal(post["lat"]), Decimal(post["long"])
+    place = reference.nearest_place(lat=lat, lng=lng)
     assert place is not None
     community, district, _located = reference.place_context(place)
     moment = timezone.now()
+    day = timezone.localdate(moment)
     with transaction.atomic():
-        counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(day=timezone.localdate(moment))
+        counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(day=day)
         counter.last += 1
         counter.save(update_fields=["last"])
         case = Case.objects.create(
-            number=f"ZZ{timezone.localdate(moment):%Y%m%d}{counter.last:05d}",
+            number=f"{settings.CASES_NUMBER_PREFIX}{day:%Y%m%d}{counter.last:05d}",
             category=category,
             description=post.get("description", "").strip(),
             address=post.get("address_string", ""),
-            lat=Decimal(post["lat"]),
-            lng=Decimal(post["long"]),
+            lat=lat,
+            lng=lng,
             place=place,
             community=community,
             district=district,
